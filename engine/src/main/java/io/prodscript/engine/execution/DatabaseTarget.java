@@ -1,0 +1,42 @@
+package io.prodscript.engine.execution;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A database scripts run against, as an administrator configured it. It holds no secret: credentials travel
+ * separately as {@link Credentials}.
+ *
+ * @param name             the name people choose it by, e.g. {@code prod-main}
+ * @param jdbcUrl          a {@code jdbc:postgresql:} URL; it must not carry a password
+ * @param tier             e.g. {@code production} or {@code staging}; approval policy depends on it
+ * @param statementTimeout the default for statements whose script sets no {@code @statement-timeout}
+ * @param lockTimeout      the default for scripts that set no {@code @lock-timeout}
+ * @param rescueRetention  how long rescue tables are kept unless the script says otherwise
+ */
+public record DatabaseTarget(String name, String jdbcUrl, String tier, Duration statementTimeout, Duration lockTimeout,
+                             Duration rescueRetention) {
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RESCUE_RETENTION = Duration.ofDays(7);
+
+    public DatabaseTarget {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("target " + name + ": the URL must start with jdbc:postgresql:");
+        }
+        if (jdbcUrl.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+            throw new IllegalArgumentException("target " + name + ": the URL must not contain a password; use credentials");
+        }
+        tier = tier == null || tier.isBlank() ? "production" : tier;
+        statementTimeout = statementTimeout == null ? DEFAULT_STATEMENT_TIMEOUT : statementTimeout;
+        lockTimeout = lockTimeout == null ? DEFAULT_LOCK_TIMEOUT : lockTimeout;
+        rescueRetention = rescueRetention == null ? DEFAULT_RESCUE_RETENTION : rescueRetention;
+    }
+
+    /** A production target with default timeouts and retention. */
+    public static DatabaseTarget of(String name, String jdbcUrl) {
+        return new DatabaseTarget(name, jdbcUrl, "production", null, null, null);
+    }
+}

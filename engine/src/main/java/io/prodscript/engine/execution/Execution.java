@@ -1,0 +1,264 @@
+package io.prodscript.engine.execution;
+
+import io.prodscript.engine.ledger.Ledger;
+import io.prodscript.engine.ledger.LedgerEntry;
+import io.prodscript.engine.plan.Plan;
+import io.prodscript.engine.plan.PlannedStatement;
+import io.prodscript.engine.script.Directives;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * One run or rehearsal of a plan against a target: one connection, one REPEATABLE READ transaction, the statements
+ * in order, then the script's expectations and assertions. Any failure rolls everything back; a rehearsal always
+ * does. {@link #cancel()} may be called from another thread at any time.
+ *
+ * <p>An execution runs once. Create it with {@link io.prodscript.engine.ScriptEngine#prepare}.
+ */
+public final class Execution {
+    private static final String QUERY_CANCELED = "57014";
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    private final RunRequest request;
+    private final RunListener listener;
+    private final StatementRunner runner;
+    private final Clock clock;
+    private final List<StatementResult> statements = new ArrayList<>();
+    private final List<CheckResult> checks = new ArrayList<>();
+    private final List<String> notices = new ArrayList<>();
+    private volatile RunSession session;
+    private volatile boolean cancelRequested;
+    private boolean started;
+    private Instant startedAt;
+
+    public Execution(RunRequest request, RunListener listener, StatementRunner runner, Clock clock) {
+        this.request = request;
+        this.listener = listener;
+        this.runner = runner;
+        this.clock = clock;
+    }
+
+    public String runId() {
+        return request.runId();
+    }
+
+    /**
+     * Cancels the run: the running statement is cancelled on the server and the transaction rolled back. Safe to
+     * call from any thread, before or during {@link #run()}.
+     */
+    public void cancel() {
+        cancelRequested = true;
+        RunSession current = session;
+        if (current != null) {
+            current.cancel();
+        }
+    }
+
+    /** Runs the plan. Never throws for database problems: they are in the result, and the ledger has them too. */
+    public synchronized RunResult run() {
+        if (started) {
+            throw new IllegalStateException("run " + request.runId() + " has already been started");
+        }
+        started = true;
+        startedAt = clock.instant();
+        Plan plan = request.plan();
+        String applicationName = "prodscript " + request.runId();
+        try (Connection connection = DatabaseConnector.connect(request.target(), request.credentials(), applicationName);
+             Handle handle = Jdbi.open(connection)) {
+            Ledger ledger = new Ledger(handle);
+            ledger.ensureSchema();
+            if (!ledger.tryLock(plan.checksum())) {
+                return refuse(ledger, "another run of this script is in progress on " + request.target().name());
+            }
+            try {
+                for (LedgerEntry interrupted : ledger.markInterrupted()) {
+                    notice("Earlier run " + interrupted.runId() + " of " + interrupted.scriptPath() + " (started "
+                            + interrupted.startedAt() + " by " + interrupted.requestedBy()
+                            + ") was interrupted: its process stopped before it finished, and PostgreSQL rolled it back");
+                }
+                Optional<LedgerEntry> applied = ledger.lastApplied(plan.checksum());
+                if (applied.isPresent() && !request.force()) {
+                    LedgerEntry earlier = applied.get();
+                    return refuse(ledger, "this exact script (sha256 " + plan.checksum() + ") was already applied to "
+                            + request.target().name() + " by run " + earlier.runId() + " at " + earlier.finishedAt()
+                            + "; a script is applied once unless the run is forced");
+                }
+                applied.ifPresent(earlier -> notice("Forced: this script was already applied by run " + earlier.runId()));
+                ledger.recordStart(request, startedAt);
+                emit(new RunEvent.RunStarted(clock.instant(), request.runId(), request.mode(), request.target().name(),
+                        plan.scriptPath(), plan.checksum(), plan.statements().size()));
+                return inTransaction(connection, handle, ledger);
+            } finally {
+                if (!connection.isClosed()) {
+                    ledger.unlock(plan.checksum());
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            // Connection-level trouble before or after the transaction: nothing was committed by this run.
+            return finish(RunStatus.FAILED, new Failure(null, null, "database error: " + SqlErrors.describe(e)));
+        }
+    }
+
+    private RunResult inTransaction(Connection connection, Handle handle, Ledger ledger) throws SQLException {
+        RunSession current = new RunSession(handle, request);
+        session = current;
+        if (cancelRequested) {
+            current.cancel();
+        }
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        connection.setAutoCommit(false);
+        RunResult result;
+        try {
+            applyTimeouts(handle);
+            runStatements(current);
+            runChecks(current);
+            if (request.mode() == Mode.RUN) {
+                result = finish(RunStatus.COMMITTED, null);
+                ledger.recordFinish(result);
+                connection.commit();
+            } else {
+                connection.rollback();
+                result = finish(RunStatus.REHEARSED, null);
+            }
+        } catch (StatementFailure e) {
+            connection.rollback();
+            result = finish(e.status, e.failure);
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            result = finish(current.cancelled() ? RunStatus.CANCELLED : RunStatus.FAILED,
+                    new Failure(null, null, SqlErrors.describe(e)));
+        } finally {
+            session = null;
+        }
+        connection.setAutoCommit(true);
+        if (result.status() != RunStatus.COMMITTED) {
+            ledger.recordFinish(result);
+        }
+        emitFinished(result);
+        return result;
+    }
+
+    private void applyTimeouts(Handle handle) {
+        Directives directives = request.plan().directives();
+        Duration statementTimeout = directives.statementTimeout() != null ? directives.statementTimeout() : request.target().statementTimeout();
+        Duration lockTimeout = directives.lockTimeout() != null ? directives.lockTimeout() : request.target().lockTimeout();
+        handle.execute("SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)",
+                statementTimeout.toMillis() + "ms", lockTimeout.toMillis() + "ms");
+    }
+
+    private void runStatements(RunSession current) throws StatementFailure {
+        for (PlannedStatement statement : request.plan().statements()) {
+            if (current.cancelled()) {
+                throw new StatementFailure(RunStatus.CANCELLED, new Failure(statement.number(), statement.line(),
+                        "cancelled before this statement started"));
+            }
+            emit(new RunEvent.StatementStarted(clock.instant(), statement.number(), statement.line(), statement.kind(), statement.tables()));
+            long begin = System.nanoTime();
+            long rows;
+            try {
+                rows = runner.run(statement, current);
+            } catch (SQLException e) {
+                throw new StatementFailure(statusOf(e, current), new Failure(statement.number(), statement.line(), reasonOf(e, current)));
+            }
+            StatementResult result = new StatementResult(statement.number(), statement.line(), statement.kind(),
+                    statement.tables(), rows, (System.nanoTime() - begin) / 1_000_000);
+            statements.add(result);
+            emit(new RunEvent.StatementFinished(clock.instant(), result));
+        }
+    }
+
+    private void runChecks(RunSession current) throws StatementFailure {
+        Directives directives = request.plan().directives();
+        CheckResult firstFailure = null;
+        List<CheckResult> results = new ArrayList<>(RunChecks.expectations(directives, statements));
+        for (Directives.Assertion assertion : directives.assertions()) {
+            try {
+                results.add(RunChecks.assertion(assertion, current));
+            } catch (SQLException e) {
+                results.add(new CheckResult("assert", assertion.line(), assertion.sql(), false, "error: " + reasonOf(e, current)));
+                if (current.cancelled()) {
+                    break;
+                }
+            }
+        }
+        for (CheckResult result : results) {
+            checks.add(result);
+            emit(new RunEvent.CheckFinished(clock.instant(), result));
+            if (!result.passed() && firstFailure == null) {
+                firstFailure = result;
+            }
+        }
+        if (current.cancelled()) {
+            throw new StatementFailure(RunStatus.CANCELLED, new Failure(null, null, "cancelled while checking the results"));
+        }
+        if (firstFailure != null) {
+            throw new StatementFailure(RunStatus.FAILED, new Failure(null, firstFailure.line(),
+                    "@" + firstFailure.directive() + " failed: " + firstFailure.description() + " (found " + firstFailure.actual() + ")"));
+        }
+    }
+
+    private static RunStatus statusOf(SQLException e, RunSession current) {
+        return current.cancelled() ? RunStatus.CANCELLED : RunStatus.FAILED;
+    }
+
+    private String reasonOf(SQLException e, RunSession current) {
+        if (current.cancelled()) {
+            return "cancelled while the statement was running";
+        }
+        if (QUERY_CANCELED.equals(e.getSQLState())) {
+            return "statement timeout reached (" + SqlErrors.describe(e) + ")";
+        }
+        if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+            return "lock timeout reached: another session holds a lock this statement needs (" + SqlErrors.describe(e) + ")";
+        }
+        return SqlErrors.describe(e);
+    }
+
+    private RunResult refuse(Ledger ledger, String reason) {
+        RunResult result = finish(RunStatus.REFUSED, new Failure(null, null, reason));
+        ledger.recordRefusal(request, result);
+        emitFinished(result);
+        return result;
+    }
+
+    private void notice(String message) {
+        notices.add(message);
+        emit(new RunEvent.Notice(clock.instant(), message));
+    }
+
+    private RunResult finish(RunStatus status, Failure failure) {
+        Plan plan = request.plan();
+        return new RunResult(request.runId(), request.mode(), status, plan.scriptPath(), plan.checksum(), request.commit(),
+                request.target().name(), request.requestedBy(), startedAt, clock.instant(), statements, checks, failure, notices);
+    }
+
+    private void emitFinished(RunResult result) {
+        emit(new RunEvent.RunFinished(clock.instant(), result.status(), result.rowsChanged(),
+                result.failure() == null ? null : result.failure().describe()));
+    }
+
+    private void emit(RunEvent event) {
+        listener.on(event);
+    }
+
+    /** Ends the transaction early with a status and a reason. */
+    private static final class StatementFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient RunStatus status;
+        private final transient Failure failure;
+
+        StatementFailure(RunStatus status, Failure failure) {
+            super(failure.describe(), null, false, false);
+            this.status = status;
+            this.failure = failure;
+        }
+    }
+}

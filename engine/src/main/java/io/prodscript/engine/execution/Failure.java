@@ -1,0 +1,17 @@
+package io.prodscript.engine.execution;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * Why a run did not succeed.
+ *
+ * @param statement the statement number that failed, or null when the failure is not one statement's
+ * @param line      the script line of the failing statement or directive, or null
+ * @param reason    what went wrong, in words; never row data or secrets
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Failure(Integer statement, Integer line, String reason) {
+    public String describe() {
+        return (statement != null ? "statement " + statement + " " : "") + (line != null ? "(line " + line + "): " : "") + reason;
+    }
+}

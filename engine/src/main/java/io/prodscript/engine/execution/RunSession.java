@@ -1,0 +1,83 @@
+package io.prodscript.engine.execution;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The run's connection, inside its transaction. SQL sent through {@link #execute(String)} can be cancelled from
+ * another thread; SQL from the script goes through plain JDBC because JDBI would read {@code :name} in the script's
+ * text as a parameter.
+ */
+public final class RunSession {
+    private static final int FETCH_SIZE = 1000;
+
+    private final Handle handle;
+    private final RunRequest request;
+    private volatile Statement current;
+    private volatile boolean cancelled;
+
+    RunSession(Handle handle, RunRequest request) {
+        this.handle = handle;
+        this.request = request;
+    }
+
+    /** The request being run. */
+    public RunRequest request() {
+        return request;
+    }
+
+    /** The JDBI handle on the run's connection, for engine queries with bound parameters. */
+    public Handle handle() {
+        return handle;
+    }
+
+    /**
+     * Sends one SQL statement verbatim.
+     *
+     * @return rows inserted, updated or deleted; for a query, the rows it returned (read in batches, never held)
+     */
+    public long execute(String sql) throws SQLException {
+        try (Statement statement = handle.getConnection().createStatement()) {
+            statement.setFetchSize(FETCH_SIZE);
+            current = statement;
+            throwIfCancelled();
+            boolean returnedRows = statement.execute(sql);
+            if (!returnedRows) {
+                return Math.max(0, statement.getLargeUpdateCount());
+            }
+            long rows = 0;
+            try (ResultSet resultSet = statement.getResultSet()) {
+                while (resultSet.next()) {
+                    rows++;
+                }
+            }
+            return rows;
+        } finally {
+            current = null;
+        }
+    }
+
+    void cancel() {
+        cancelled = true;
+        Statement running = current;
+        if (running != null) {
+            try {
+                running.cancel();
+            } catch (SQLException e) {
+                // The statement finished meanwhile; the flag stops the run before the next one.
+            }
+        }
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    void throwIfCancelled() throws SQLException {
+        if (cancelled) {
+            throw new SQLException("the run was cancelled", "57014");
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.prodscript.engine.script;
+
+import io.prodscript.engine.Refusal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the {@code -- @name value} directives at the top of a script and finds its {@code -- @revert} section.
+ * Directives are only read in the header (the comment and blank lines before the first statement): one further down
+ * is refused rather than ignored, because its author clearly expected it to apply.
+ */
+public final class DirectiveParser {
+    private static final Pattern DIRECTIVE = Pattern.compile("^\\s*--\\s*@([A-Za-z-]+)(?:\\s+(.*?))?\\s*$");
+    private static final Pattern DURATION = Pattern.compile("^(\\d+)\\s*(ms|s|min|h|d)$");
+    private static final Pattern EXPECT_ROWS = Pattern.compile("^(#?\\d+|[A-Za-z_][\\w$.\"]*)\\s*:\\s*(\\d+)(\\.\\.(\\d+)?)?$");
+    private static final Pattern RESCUE_NONE = Pattern.compile("^none\\s*:\\s*(\\S.*)$");
+
+    private DirectiveParser() {
+    }
+
+    /**
+     * Splits a script into its directives, forward body and reversal section.
+     *
+     * @throws Refusal naming the line of an unknown, malformed, repeated or misplaced directive
+     */
+    public static ScriptSections parse(String text) {
+        String[] lines = text.split("\n", -1);
+        Builder directives = new Builder();
+        boolean inHeader = true;
+        int revertIndex = -1;
+        for (int i = 0; i < lines.length; i++) {
+            int lineNumber = i + 1;
+            String line = lines[i].stripTrailing();
+            Matcher m = DIRECTIVE.matcher(line);
+            if (m.matches()) {
+                String name = m.group(1).toLowerCase(Locale.ROOT);
+                if (name.equals("revert")) {
+                    if (m.group(2) != null) {
+                        throw new Refusal("@revert takes no value; the reversal SQL follows on the next lines", lineNumber);
+                    }
+                    revertIndex = i;
+                    break;
+                }
+                if (!inHeader) {
+                    throw new Refusal("directive @" + name + " is below the first statement; directives belong at the top of the script", lineNumber);
+                }
+                directives.add(name, m.group(2) == null ? "" : m.group(2), lineNumber);
+            } else if (inHeader && !line.isBlank() && !line.stripLeading().startsWith("--")) {
+                inHeader = false;
+            }
+        }
+        if (revertIndex < 0) {
+            return new ScriptSections(directives.build(), text, null, 0);
+        }
+        String body = String.join("\n", java.util.Arrays.asList(lines).subList(0, revertIndex));
+        String revert = String.join("\n", java.util.Arrays.asList(lines).subList(revertIndex + 1, lines.length));
+        if (revert.isBlank()) {
+            throw new Refusal("the @revert section is empty", revertIndex + 1);
+        }
+        return new ScriptSections(directives.build(), body, revert, revertIndex + 2);
+    }
+
+    /** Parses durations like {@code 500ms}, {@code 30s}, {@code 5min}, {@code 2h}, {@code 7d}. */
+    public static Duration parseDuration(String value) {
+        Matcher m = DURATION.matcher(value.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + value + "' is not a duration such as 500ms, 30s, 5min, 2h or 7d");
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "min" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
+    /** Collects directives, refusing repeats of the ones that may appear once. */
+    private static final class Builder {
+        private String description;
+        private String ticket;
+        private final List<Directives.RowExpectation> expectations = new ArrayList<>();
+        private final List<Directives.Assertion> assertions = new ArrayList<>();
+        private Duration statementTimeout;
+        private Duration lockTimeout;
+        private boolean allowFullTable;
+        private boolean allowDestructive;
+        private String rescueNone;
+        private Duration rescueRetention;
+        private final List<String> seen = new ArrayList<>();
+
+        void add(String name, String value, int line) {
+            boolean repeatable = name.equals("expect-rows") || name.equals("assert");
+            if (!repeatable && seen.contains(name)) {
+                throw new Refusal("@" + name + " is given twice", line);
+            }
+            seen.add(name);
+            switch (name) {
+                case "description" -> description = required(name, value, line);
+                case "ticket" -> ticket = required(name, value, line);
+                case "expect-rows" -> expectations.add(expectation(value, line));
+                case "assert" -> assertions.add(new Directives.Assertion(line, required(name, value, line)));
+                case "statement-timeout" -> statementTimeout = duration(name, value, line);
+                case "lock-timeout" -> lockTimeout = duration(name, value, line);
+                case "allow-full-table" -> allowFullTable = flag(name, value, line);
+                case "allow-destructive" -> allowDestructive = flag(name, value, line);
+                case "rescue" -> rescueNone = rescueNone(value, line);
+                case "rescue-retention" -> rescueRetention = duration(name, value, line);
+                default -> throw new Refusal("unknown directive @" + name + " (see docs/script-format.md)", line);
+            }
+        }
+
+        Directives build() {
+            return new Directives(description, ticket, expectations, assertions, statementTimeout, lockTimeout,
+                    allowFullTable, allowDestructive, rescueNone, rescueRetention);
+        }
+
+        private static String required(String name, String value, int line) {
+            if (value.isBlank()) {
+                throw new Refusal("@" + name + " needs a value", line);
+            }
+            return value;
+        }
+
+        private static boolean flag(String name, String value, int line) {
+            if (!value.isBlank()) {
+                throw new Refusal("@" + name + " takes no value", line);
+            }
+            return true;
+        }
+
+        private static Duration duration(String name, String value, int line) {
+            try {
+                Duration d = parseDuration(required(name, value, line));
+                if (d.isZero()) {
+                    throw new Refusal("@" + name + " must be longer than zero", line);
+                }
+                return d;
+            } catch (IllegalArgumentException e) {
+                throw new Refusal("@" + name + ": " + e.getMessage(), line);
+            }
+        }
+
+        private static String rescueNone(String value, int line) {
+            Matcher m = RESCUE_NONE.matcher(value.trim());
+            if (!m.matches()) {
+                throw new Refusal("@rescue must be written '@rescue none: <reason>'", line);
+            }
+            return m.group(1).trim();
+        }
+
+        private static Directives.RowExpectation expectation(String value, int line) {
+            Matcher m = EXPECT_ROWS.matcher(value.trim());
+            if (!m.matches()) {
+                throw new Refusal("@expect-rows must be written '@expect-rows <statement#|table>: <min>..<max>'", line);
+            }
+            String subject = m.group(1);
+            long min = Long.parseLong(m.group(2));
+            Long max = m.group(3) == null ? Long.valueOf(min) : m.group(4) == null ? null : Long.valueOf(m.group(4));
+            if (max != null && max < min) {
+                throw new Refusal("@expect-rows range " + min + ".." + max + " is empty", line);
+            }
+            boolean byNumber = Character.isDigit(subject.charAt(subject.length() - 1)) && subject.replace("#", "").chars().allMatch(Character::isDigit);
+            if (byNumber) {
+                int statement = Integer.parseInt(subject.replace("#", ""));
+                if (statement < 1) {
+                    throw new Refusal("@expect-rows statement numbers start at 1", line);
+                }
+                return new Directives.RowExpectation(line, statement, null, min, max);
+            }
+            return new Directives.RowExpectation(line, null, subject, min, max);
+        }
+    }
+}

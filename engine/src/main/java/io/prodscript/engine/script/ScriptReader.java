@@ -1,0 +1,132 @@
+package io.prodscript.engine.script;
+
+import io.prodscript.engine.Refusal;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Reads a script from a checkout and refuses anything that is not plainly a file of SQL inside it. All checks happen
+ * before any database is touched.
+ */
+public final class ScriptReader {
+    /** One mebibyte: far more than any reviewed data fix, far less than a data dump pasted into a script. */
+    public static final long DEFAULT_MAX_BYTES = 1024 * 1024;
+
+    private final long maxBytes;
+
+    public ScriptReader(long maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive");
+        }
+        this.maxBytes = maxBytes;
+    }
+
+    public ScriptReader() {
+        this(DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * Reads {@code relativePath} below {@code checkoutRoot}.
+     *
+     * @throws Refusal when the path is absolute, escapes the checkout (also through symbolic links), is not a
+     *                 regular {@code .sql} file, is empty, too large or not UTF-8
+     */
+    public Script read(Path checkoutRoot, String relativePath) {
+        Path file = resolveInside(checkoutRoot, relativePath);
+        byte[] bytes = readBytes(file, relativePath);
+        String text = decode(bytes, relativePath);
+        if (text.isBlank()) {
+            throw new Refusal("script " + relativePath + " is empty");
+        }
+        return new Script(normalized(relativePath), text, sha256(bytes), bytes.length);
+    }
+
+    private Path resolveInside(Path checkoutRoot, String relativePath) {
+        if (relativePath == null || relativePath.isBlank()) {
+            throw new Refusal("no script path given");
+        }
+        String path = normalized(relativePath);
+        if (path.startsWith("/") || path.matches("^[A-Za-z]:.*") || Path.of(path).isAbsolute()) {
+            throw new Refusal("script path " + relativePath + " is absolute; give it relative to the checkout");
+        }
+        for (String segment : path.split("/")) {
+            if (segment.equals("..")) {
+                throw new Refusal("script path " + relativePath + " leaves the checkout (contains ..)");
+            }
+        }
+        if (!path.endsWith(".sql")) {
+            throw new Refusal("script path " + relativePath + " does not name a .sql file");
+        }
+        Path root = realPath(checkoutRoot, "checkout " + checkoutRoot);
+        Path file = root.resolve(path);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new Refusal("script " + relativePath + " does not exist in the checkout");
+        }
+        Path real = realPath(file, "script " + relativePath);
+        if (!real.startsWith(root)) {
+            throw new Refusal("script " + relativePath + " is a link to a file outside the checkout");
+        }
+        if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+            throw new Refusal("script " + relativePath + " is not a regular file");
+        }
+        return real;
+    }
+
+    private static Path realPath(Path path, String what) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw new Refusal(what + " cannot be resolved: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private byte[] readBytes(Path file, String relativePath) {
+        try {
+            long size = Files.size(file);
+            if (size > maxBytes) {
+                throw new Refusal("script " + relativePath + " is " + size + " bytes, over the limit of " + maxBytes);
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new Refusal("script " + relativePath + " cannot be read: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static String decode(byte[] bytes, String relativePath) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new Refusal("script " + relativePath + " is not valid UTF-8");
+        }
+    }
+
+    private static String normalized(String relativePath) {
+        String path = relativePath.trim().replace('\\', '/');
+        while (path.startsWith("./")) {
+            path = path.substring(2);
+        }
+        return path;
+    }
+
+    /** Lower-case hexadecimal SHA-256 of the given bytes. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}
