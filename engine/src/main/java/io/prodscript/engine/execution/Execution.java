@@ -92,7 +92,7 @@ public final class Execution {
                             + "; a script is applied once unless the run is forced");
                 }
                 applied.ifPresent(earlier -> notice("Forced: this script was already applied by run " + earlier.runId()));
-                ledger.recordStart(request, startedAt);
+                ledger.recordStart(LedgerRecords.started(request, startedAt));
                 emit(new RunEvent.RunStarted(clock.instant(), request.runId(), request.mode(), request.target().name(),
                         plan.scriptPath(), plan.checksum(), plan.statements().size()));
                 return inTransaction(connection, handle, ledger);
@@ -122,7 +122,7 @@ public final class Execution {
             runChecks(current);
             if (request.mode() == Mode.RUN) {
                 result = finish(RunStatus.COMMITTED, null);
-                ledger.recordFinish(result);
+                LedgerRecords.finish(ledger, request, result);
                 connection.commit();
             } else {
                 connection.rollback();
@@ -140,7 +140,7 @@ public final class Execution {
         }
         connection.setAutoCommit(true);
         if (result.status() != RunStatus.COMMITTED) {
-            ledger.recordFinish(result);
+            LedgerRecords.finish(ledger, request, result);
         }
         emitFinished(result);
         return result;
@@ -224,7 +224,7 @@ public final class Execution {
 
     private RunResult refuse(Ledger ledger, String reason) {
         RunResult result = finish(RunStatus.REFUSED, new Failure(null, null, reason));
-        ledger.recordRefusal(request, result);
+        ledger.recordRefusal(LedgerRecords.of(request, result));
         emitFinished(result);
         return result;
     }

@@ -2,6 +2,7 @@ package io.prodscript.engine.execution;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 
@@ -40,10 +41,12 @@ public record RunResult(String runId, Mode mode, RunStatus status, String script
     }
 
     /** Rows inserted, updated and deleted by all statements. */
+    @JsonProperty
     public long rowsChanged() {
         return statements.stream().filter(s -> s.kind().changesRows()).mapToLong(StatementResult::rows).sum();
     }
 
+    @JsonProperty
     public long durationMillis() {
         return finishedAt.toEpochMilli() - startedAt.toEpochMilli();
     }

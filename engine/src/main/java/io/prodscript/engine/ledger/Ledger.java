@@ -1,13 +1,9 @@
 package io.prodscript.engine.ledger;
 
-import io.prodscript.engine.execution.RunRequest;
-import io.prodscript.engine.execution.RunResult;
-import io.prodscript.engine.report.Json;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -115,48 +111,48 @@ public final class Ledger {
     }
 
     /** Records that a run has started, with this session's identity so a dead run can be recognised later. */
-    public void recordStart(RunRequest request, Instant startedAt) {
+    public void recordStart(LedgerEntry run) {
         handle.createUpdate("""
                         INSERT INTO script_runner.runs (run_id, script_path, checksum, commit_id, target_name, requested_by,
                                mode, status, forced, started_at, reverts_run_id, backend_pid, backend_start)
                         SELECT :runId, :path, :checksum, :commit, :target, :requestedBy, :mode, 'running', :forced, :startedAt,
                                :reverts, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()""")
-                .bind("runId", request.runId())
-                .bind("path", request.plan().scriptPath())
-                .bind("checksum", request.plan().checksum())
-                .bind("commit", request.commit())
-                .bind("target", request.target().name())
-                .bind("requestedBy", request.requestedBy())
-                .bind("mode", name(request.mode()))
-                .bind("forced", request.force())
-                .bind("startedAt", OffsetDateTime.ofInstant(startedAt, ZoneOffset.UTC))
-                .bind("reverts", request.revertsRunId())
+                .bind("runId", run.runId())
+                .bind("path", run.scriptPath())
+                .bind("checksum", run.checksum())
+                .bind("commit", run.commit())
+                .bind("target", run.target())
+                .bind("requestedBy", run.requestedBy())
+                .bind("mode", run.mode())
+                .bind("forced", run.forced())
+                .bind("startedAt", OffsetDateTime.ofInstant(run.startedAt(), ZoneOffset.UTC))
+                .bind("reverts", run.revertsRunId())
                 .execute();
     }
 
-    /** Records how a run ended. For a committed run, call it inside the run's transaction so both commit together. */
-    public void recordFinish(RunResult result) {
+    /**
+     * Records how a run ended. For a committed run, call it inside the run's transaction so both commit together.
+     *
+     * @param statementsJson what each statement did, as a JSON array
+     */
+    public void recordFinish(LedgerEntry run, String statementsJson) {
         handle.createUpdate("""
                         UPDATE script_runner.runs SET status = :status, finished_at = :finishedAt, rows_changed = :rows,
                                statements = CAST(:statements AS jsonb), failure = :failure
                          WHERE run_id = :runId""")
-                .bind("status", name(result.status()))
-                .bind("finishedAt", OffsetDateTime.ofInstant(result.finishedAt(), ZoneOffset.UTC))
-                .bind("rows", result.rowsChanged())
-                .bind("statements", Json.line(result.statements()))
-                .bind("failure", result.failure() == null ? null : result.failure().describe())
-                .bind("runId", result.runId())
+                .bind("status", run.status())
+                .bind("finishedAt", OffsetDateTime.ofInstant(run.finishedAt(), ZoneOffset.UTC))
+                .bind("rows", run.rowsChanged())
+                .bind("statements", statementsJson)
+                .bind("failure", run.failure())
+                .bind("runId", run.runId())
                 .execute();
     }
 
     /** Records a run that was refused before it started. */
-    public void recordRefusal(RunRequest request, RunResult result) {
-        recordStart(request, result.startedAt());
-        recordFinish(result);
-    }
-
-    private static String name(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
+    public void recordRefusal(LedgerEntry run) {
+        recordStart(run);
+        recordFinish(run, "[]");
     }
 
     private static LedgerEntry entry(java.sql.ResultSet rs) throws java.sql.SQLException {
