@@ -66,4 +66,58 @@ class ExecutionTest {
                 .bind("id", result.runId()).mapTo(String.class).one());
         assertEquals("committed", status);
     }
+
+    @Test
+    void rehearsalOfSchemaChangesLeavesTheSchemaAsItWas() {
+        String before = contents();
+        RunResult result = Scripts.run(db, """
+                ALTER TABLE accounts ADD COLUMN closed_at timestamptz;
+                CREATE TABLE account_flags (account_id int PRIMARY KEY REFERENCES accounts(id), flag text);
+                INSERT INTO account_flags SELECT id, 'stale' FROM accounts WHERE last_login < '2020-01-01';
+                """, Mode.REHEARSE).result();
+        assertEquals(RunStatus.REHEARSED, result.status(), () -> String.valueOf(result.failure()));
+        assertEquals(2, result.rowsChanged());
+        assertEquals(before, contents());
+    }
+
+    @Test
+    void everyRunAndRehearsalIsInTheLedgerHistory() throws Exception {
+        RunResult rehearsal = Scripts.run(db, FIX, Mode.REHEARSE).result();
+        RunResult failed = Scripts.run(db, "UPDATE accounts SET id = NULL WHERE id = 1;", Mode.RUN).result();
+        RunResult run = Scripts.run(Scripts.request(db, FIX, Mode.RUN).withCommit("abc123")).result();
+
+        var history = io.prodscript.engine.ScriptEngine.create().history(Scripts.target(db), Scripts.credentials(), 10);
+        assertEquals(List.of(run.runId(), failed.runId(), rehearsal.runId()),
+                history.stream().map(io.prodscript.engine.ledger.LedgerEntry::runId).toList());
+        var committed = history.get(0);
+        assertEquals("committed", committed.status());
+        assertEquals("run", committed.mode());
+        assertEquals("abc123", committed.commit());
+        assertEquals("alice", committed.requestedBy());
+        assertEquals(5, committed.rowsChanged());
+        assertEquals("scripts/test.sql", committed.scriptPath());
+        assertEquals("failed", history.get(1).status());
+        assertTrue(history.get(1).failure().contains("23502"), history.get(1).failure());
+        assertEquals("rehearsed", history.get(2).status());
+        String statements = db.jdbi().withHandle(h -> h.createQuery("SELECT statements::text FROM script_runner.runs WHERE run_id = :id")
+                .bind("id", run.runId()).mapTo(String.class).one());
+        assertTrue(statements.contains("\"rows\": 2"), statements);
+    }
+
+    @Test
+    void ledgerCreationIsIdempotentUnderConcurrency() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<RunResult>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String sql = "SELECT " + i + ";";
+                runs.add(pool.submit(() -> Scripts.run(db, sql, Mode.REHEARSE).result()));
+            }
+            for (var future : runs) {
+                assertEquals(RunStatus.REHEARSED, future.get().status(), () -> "concurrent first use of the ledger");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
