@@ -15,8 +15,11 @@ import org.jdbi.v3.core.Handle;
  * <p>All methods run on the given handle; the caller decides which transaction they belong to.
  */
 public final class Ledger {
-    /** Serialises schema creation between engines starting at the same moment (any fixed key works). */
-    private static final long SCHEMA_LOCK = 0x5052_4F44_5343_5231L;
+    /**
+     * Serialises creation of the {@code script_runner} schema and its tables between engines starting at the same
+     * moment (any fixed key works). Everything that creates tables in that schema takes this lock.
+     */
+    public static final long SCHEMA_LOCK = 0x5052_4F44_5343_5231L;
 
     private static final String SELECT_ENTRY = "SELECT run_id, script_path, checksum, commit_id, target_name, requested_by, mode,"
             + " status, forced, started_at, finished_at, rows_changed, failure, reverts_run_id FROM script_runner.runs";
