@@ -1,5 +1,6 @@
 package io.prodscript.engine;
 
+import io.prodscript.engine.approval.ApprovalLedger;
 import io.prodscript.engine.execution.Credentials;
 import io.prodscript.engine.execution.DatabaseConnector;
 import io.prodscript.engine.execution.DatabaseTarget;
@@ -11,14 +12,25 @@ import io.prodscript.engine.ledger.Ledger;
 import io.prodscript.engine.ledger.LedgerEntry;
 import io.prodscript.engine.plan.Plan;
 import io.prodscript.engine.plan.Planner;
+import io.prodscript.engine.report.Json;
+import io.prodscript.engine.rescue.CaptureMethod;
+import io.prodscript.engine.rescue.RescueCleanup;
+import io.prodscript.engine.rescue.RescueRegistry;
+import io.prodscript.engine.rescue.RescueRules;
+import io.prodscript.engine.rescue.RescueRunner;
+import io.prodscript.engine.rescue.RescueTable;
+import io.prodscript.engine.rescue.ReversalScripts;
 import io.prodscript.engine.script.Script;
 import io.prodscript.engine.script.ScriptReader;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -30,26 +42,41 @@ import org.jdbi.v3.core.Jdbi;
  * Plan plan = engine.plan(engine.read(checkout, "scripts/2024-05-fix-emails.sql"));
  * RunResult result = engine.prepare(RunRequest.of(plan, target, credentials, Mode.REHEARSE, "alice"), listener).run();
  * }</pre>
+ *
+ * <p>With {@link #withRescue()}, every change a run makes can be undone (see {@code docs/rescue.md}): planning
+ * refuses statements whose changes cannot be saved, runs save what each statement changes into rescue tables, and
+ * {@link #reversal} turns a committed run's rescue tables back into a script.
  */
 public final class ScriptEngine {
     private final ScriptReader reader;
-    private final StatementRunner statementRunner;
+    /** How rescue saves UPDATEs, or null when the engine runs statements without saving what they change. */
+    private final CaptureMethod rescue;
     private final Clock clock;
 
-    private ScriptEngine(ScriptReader reader, StatementRunner statementRunner, Clock clock) {
+    private ScriptEngine(ScriptReader reader, CaptureMethod rescue, Clock clock) {
         this.reader = reader;
-        this.statementRunner = statementRunner;
+        this.rescue = rescue;
         this.clock = clock;
     }
 
-    /** An engine with default limits. */
+    /** An engine with default limits, running statements without rescue. */
     public static ScriptEngine create() {
-        return new ScriptEngine(new ScriptReader(), StatementRunner.PLAIN, Clock.systemUTC());
+        return new ScriptEngine(new ScriptReader(), null, Clock.systemUTC());
     }
 
     /** The same engine refusing scripts larger than {@code maxBytes}. */
     public ScriptEngine withMaxScriptBytes(long maxBytes) {
-        return new ScriptEngine(new ScriptReader(maxBytes), statementRunner, clock);
+        return new ScriptEngine(new ScriptReader(maxBytes), rescue, clock);
+    }
+
+    /** The same engine with rescue: every run saves what it changes so it can be reversed. */
+    public ScriptEngine withRescue() {
+        return withRescue(CaptureMethod.AUTOMATIC);
+    }
+
+    /** The same engine with rescue, saving UPDATEs the given way (see {@link CaptureMethod}). */
+    public ScriptEngine withRescue(CaptureMethod method) {
+        return new ScriptEngine(reader, method, clock);
     }
 
     /**
@@ -64,24 +91,98 @@ public final class ScriptEngine {
     /**
      * Plans a script.
      *
-     * @throws Refusal naming the line when the script cannot run safely; no database is touched
+     * @throws Refusal naming the line when the script cannot run safely (with rescue: also when a statement's
+     *                 changes cannot be saved and the script declares no other way back); no database is touched
      */
     public Plan plan(Script script) {
-        return Planner.plan(script);
+        Plan plan = Planner.plan(script);
+        if (rescue != null) {
+            RescueRules.requireWayBack(plan);
+        }
+        return plan;
     }
 
-    /** Prepares a run or rehearsal; nothing happens until {@link Execution#run()}. */
+    /**
+     * Prepares a run or rehearsal; nothing happens until {@link Execution#run()}. A reversal
+     * ({@link RunRequest#withRevertsRunId}) is always checked for conflicts and recorded, with rescue or without.
+     */
     public Execution prepare(RunRequest request, RunListener listener) {
-        return new Execution(request, listener, statementRunner, clock);
+        StatementRunner runner = rescue == null && request.revertsRunId() == null ? StatementRunner.PLAIN
+                : RescueRunner.create(request, rescue == null ? CaptureMethod.AUTOMATIC : rescue, clock);
+        return new Execution(request, listener, runner, clock);
+    }
+
+    /**
+     * The reversal of a committed run, planned: the script {@code reversal-of-<runId>.sql}, generated from the
+     * run's rescue tables (or the script's own {@code @revert} section). Rehearse or run it with
+     * {@code RunRequest.of(plan, …).withRevertsRunId(runId)}; forcing it overwrites rows changed after the run.
+     *
+     * @throws Refusal when the run cannot be reversed (unknown, not committed, already reverted, without rescue, or
+     *                 its rescue tables are gone), saying why; nothing is changed
+     */
+    public Plan reversal(DatabaseTarget target, Credentials credentials, String runId) throws SQLException {
+        return Planner.plan(reversalScript(target, credentials, runId));
+    }
+
+    /** The reversal script of a committed run, as {@link #reversal} plans it: its text is the reversal SQL. */
+    public Script reversalScript(DatabaseTarget target, Credentials credentials, String runId) throws SQLException {
+        return onLedger(target, credentials, "prodscript reversal", handle -> ReversalScripts.generate(handle, runId));
+    }
+
+    /**
+     * The rescue manifest of a committed run as JSON (the format is in {@code docs/rescue.md}), for archiving: it
+     * names the rescue tables and holds no row data beyond key bounds. Empty when the run saved none.
+     */
+    public Optional<String> manifest(DatabaseTarget target, Credentials credentials, String runId) throws SQLException {
+        return onLedger(target, credentials, "prodscript ledger", handle -> new RescueRegistry(handle).manifest(runId).map(Json::pretty));
+    }
+
+    /** Rescue tables that expire within the given time from now (for notice before cleanup), soonest first. */
+    public List<RescueTable> rescueTablesExpiring(DatabaseTarget target, Credentials credentials, Duration within) throws SQLException {
+        return onLedger(target, credentials, "prodscript rescue cleanup",
+                handle -> new RescueRegistry(handle).expiringBy(clock.instant().plus(within)));
+    }
+
+    /** Drops the rescue tables that have expired and records it in the ledger; the runs they belonged to can no longer be reversed. */
+    public List<RescueTable> dropExpiredRescueTables(DatabaseTarget target, Credentials credentials, String requestedBy) throws SQLException {
+        return onLedger(target, credentials, "prodscript rescue cleanup",
+                handle -> RescueCleanup.dropExpired(handle, clock.instant(), requestedBy));
     }
 
     /** The target's ledger, newest first. */
     public List<LedgerEntry> history(DatabaseTarget target, Credentials credentials, int limit) throws SQLException {
-        try (Connection connection = DatabaseConnector.connect(target, credentials, "prodscript ledger");
+        return onLedger(target, credentials, "prodscript ledger", handle -> new Ledger(handle).history(limit));
+    }
+
+    /**
+     * The target's approval ledger ({@code script_runner.approvals}), where the decisions on runs are written for
+     * auditors. It opens a connection per call.
+     */
+    public ApprovalLedger approvalLedger(DatabaseTarget target, Credentials credentials) {
+        return new ApprovalLedger(Jdbi.create(() -> DatabaseConnector.connect(target, credentials, "prodscript approvals")));
+    }
+
+    /**
+     * Logs in to the target and says what it reached, e.g. {@code PostgreSQL 18.3 as script_runner on database app};
+     * for checking a target's configuration. Creates and changes nothing.
+     *
+     * @throws SQLException when the target cannot be reached or refuses the login
+     */
+    public String checkConnection(DatabaseTarget target, Credentials credentials) throws SQLException {
+        try (Connection connection = DatabaseConnector.connect(target, credentials, "prodscript connection check");
              Handle handle = Jdbi.open(connection)) {
-            Ledger ledger = new Ledger(handle);
-            ledger.ensureSchema();
-            return ledger.history(limit);
+            return handle.createQuery("SELECT 'PostgreSQL ' || current_setting('server_version') || ' as ' || current_user"
+                    + " || ' on database ' || current_database()").mapTo(String.class).one();
+        }
+    }
+
+    /** Runs work on a fresh connection to the target, after making sure the ledger exists. */
+    private static <T> T onLedger(DatabaseTarget target, Credentials credentials, String applicationName,
+                                  HandleCallback<T, SQLException> work) throws SQLException {
+        try (Connection connection = DatabaseConnector.connect(target, credentials, applicationName);
+             Handle handle = Jdbi.open(connection)) {
+            new Ledger(handle).ensureSchema();
+            return work.withHandle(handle);
         }
     }
 }

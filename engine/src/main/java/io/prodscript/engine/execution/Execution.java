@@ -71,39 +71,62 @@ public final class Execution {
         startedAt = clock.instant();
         Plan plan = request.plan();
         String applicationName = "prodscript " + request.runId();
+        // Once decided, the outcome stands: trouble closing the connection afterwards must not turn a committed run
+        // into a reported failure.
+        RunResult outcome = null;
         try (Connection connection = DatabaseConnector.connect(request.target(), request.credentials(), applicationName);
              Handle handle = Jdbi.open(connection)) {
             Ledger ledger = new Ledger(handle);
             ledger.ensureSchema();
             if (!ledger.tryLock(plan.checksum())) {
-                return refuse(ledger, "another run of this script is in progress on " + request.target().name());
+                outcome = refuse(ledger, "another run of this script is in progress on " + request.target().name());
+                return outcome;
             }
             try {
-                for (LedgerEntry interrupted : ledger.markInterrupted()) {
-                    notice("Earlier run " + interrupted.runId() + " of " + interrupted.scriptPath() + " (started "
-                            + interrupted.startedAt() + " by " + interrupted.requestedBy()
-                            + ") was interrupted: its process stopped before it finished, and PostgreSQL rolled it back");
-                }
-                Optional<LedgerEntry> applied = ledger.lastApplied(plan.checksum());
-                if (applied.isPresent() && !request.force()) {
-                    LedgerEntry earlier = applied.get();
-                    return refuse(ledger, "this exact script (sha256 " + plan.checksum() + ") was already applied to "
-                            + request.target().name() + " by run " + earlier.runId() + " at " + earlier.finishedAt()
-                            + "; a script is applied once unless the run is forced");
-                }
-                applied.ifPresent(earlier -> notice("Forced: this script was already applied by run " + earlier.runId()));
-                ledger.recordStart(LedgerRecords.started(request, startedAt));
-                emit(new RunEvent.RunStarted(clock.instant(), request.runId(), request.mode(), request.target().name(),
-                        plan.scriptPath(), plan.checksum(), plan.statements().size()));
-                return inTransaction(connection, handle, ledger);
+                outcome = startUnderLock(connection, handle, ledger);
+                return outcome;
             } finally {
-                if (!connection.isClosed()) {
-                    ledger.unlock(plan.checksum());
-                }
+                unlock(ledger, plan.checksum());
             }
         } catch (SQLException | RuntimeException e) {
-            // Connection-level trouble before or after the transaction: nothing was committed by this run.
-            return finish(RunStatus.FAILED, new Failure(null, null, "database error: " + SqlErrors.describe(e)));
+            if (outcome != null) {
+                return outcome;
+            }
+            // Connection-level trouble before the transaction: nothing was committed by this run.
+            RunResult result = finish(RunStatus.FAILED, new Failure(null, null, "database error: " + SqlErrors.describe(e)));
+            emitFinished(result);
+            return result;
+        }
+    }
+
+    /** With the script's lock held: report interrupted runs, refuse a second application, then run. */
+    private RunResult startUnderLock(Connection connection, Handle handle, Ledger ledger) throws SQLException {
+        Plan plan = request.plan();
+        for (LedgerEntry interrupted : ledger.markInterrupted()) {
+            notice("Earlier run " + interrupted.runId() + " of " + interrupted.scriptPath() + " (started "
+                    + interrupted.startedAt() + " by " + interrupted.requestedBy()
+                    + ") was interrupted: its process stopped before it finished, and PostgreSQL rolled it back");
+        }
+        Optional<LedgerEntry> applied = ledger.lastApplied(plan.checksum());
+        if (applied.isPresent() && !request.force()) {
+            LedgerEntry earlier = applied.get();
+            return refuse(ledger, "this exact script (sha256 " + plan.checksum() + ") was already applied to "
+                    + request.target().name() + " by run " + earlier.runId() + " at " + earlier.finishedAt()
+                    + "; a script is applied once unless the run is forced");
+        }
+        applied.ifPresent(earlier -> notice("Forced: this script was already applied by run " + earlier.runId()));
+        ledger.recordStart(LedgerRecords.started(request, startedAt));
+        emit(new RunEvent.RunStarted(clock.instant(), request.runId(), request.mode(), request.target().name(),
+                plan.scriptPath(), plan.checksum(), plan.statements().size()));
+        return inTransaction(connection, handle, ledger);
+    }
+
+    /** The lock belongs to the session and ends with it anyway; failing to release it early changes no outcome. */
+    private static void unlock(Ledger ledger, String checksum) {
+        try {
+            ledger.unlock(checksum);
+        } catch (RuntimeException e) {
+            // the connection is gone, and the lock with it
         }
     }
 
@@ -118,9 +141,14 @@ public final class Execution {
         RunResult result;
         try {
             applyTimeouts(handle);
+            Optional<Failure> refusal = runner.refusalBeforeStatements(current);
+            if (refusal.isPresent()) {
+                throw new StatementFailure(RunStatus.REFUSED, refusal.get());
+            }
             runStatements(current);
             runChecks(current);
             if (request.mode() == Mode.RUN) {
+                runner.beforeCommit(current);
                 result = finish(RunStatus.COMMITTED, null);
                 LedgerRecords.finish(ledger, request, result);
                 connection.commit();
@@ -138,12 +166,25 @@ public final class Execution {
         } finally {
             session = null;
         }
-        connection.setAutoCommit(true);
-        if (result.status() != RunStatus.COMMITTED) {
-            LedgerRecords.finish(ledger, request, result);
-        }
+        recordOutcome(connection, ledger, result);
         emitFinished(result);
         return result;
+    }
+
+    /**
+     * Writes a rolled-back run's outcome to the ledger in its own transaction (a committed run wrote it inside its
+     * transaction). The outcome is decided by now: trouble writing it must not turn a result into another one.
+     */
+    private void recordOutcome(Connection connection, Ledger ledger, RunResult result) {
+        try {
+            connection.setAutoCommit(true);
+            if (result.status() != RunStatus.COMMITTED) {
+                LedgerRecords.finish(ledger, request, result);
+            }
+        } catch (SQLException | RuntimeException e) {
+            emit(new RunEvent.Notice(clock.instant(), "The outcome could not be written to the ledger (" + SqlErrors.describe(e)
+                    + "); the ledger keeps this run as running and the next run reports it as interrupted"));
+        }
     }
 
     private void applyTimeouts(Handle handle) {
@@ -237,7 +278,8 @@ public final class Execution {
     private RunResult finish(RunStatus status, Failure failure) {
         Plan plan = request.plan();
         return new RunResult(request.runId(), request.mode(), status, plan.scriptPath(), plan.checksum(), request.commit(),
-                request.target().name(), request.requestedBy(), startedAt, clock.instant(), statements, checks, failure, notices);
+                request.target().name(), request.requestedBy(), startedAt, clock.instant(), statements, checks, failure, notices,
+                runner.rescue());
     }
 
     private void emitFinished(RunResult result) {

@@ -11,7 +11,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Failure(Integer statement, Integer line, String reason) {
+    /** {@code statement 2 (line 7): reason}, {@code line 3: reason} or just the reason. */
     public String describe() {
-        return (statement != null ? "statement " + statement + " " : "") + (line != null ? "(line " + line + "): " : "") + reason;
+        if (statement != null) {
+            return "statement " + statement + (line != null ? " (line " + line + ")" : "") + ": " + reason;
+        }
+        return line != null ? "line " + line + ": " + reason : reason;
     }
 }

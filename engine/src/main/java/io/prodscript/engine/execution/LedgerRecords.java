@@ -20,8 +20,13 @@ final class LedgerRecords {
     static LedgerEntry of(RunRequest request, RunResult result) {
         return new LedgerEntry(request.runId(), request.plan().scriptPath(), request.plan().checksum(), request.commit(),
                 request.target().name(), request.requestedBy(), name(request.mode()), name(result.status()), request.force(),
-                result.startedAt(), result.finishedAt(), result.rowsChanged(),
+                result.startedAt(), result.finishedAt(), rowsKept(result),
                 result.failure() == null ? null : result.failure().describe(), request.revertsRunId());
+    }
+
+    /** A failed or cancelled run changed nothing, whatever its statements did before the rollback. */
+    private static long rowsKept(RunResult result) {
+        return result.status() == RunStatus.FAILED || result.status() == RunStatus.CANCELLED ? 0 : result.rowsChanged();
     }
 
     static void finish(Ledger ledger, RunRequest request, RunResult result) {

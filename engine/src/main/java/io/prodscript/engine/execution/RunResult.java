@@ -1,8 +1,10 @@
 package io.prodscript.engine.execution;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.prodscript.engine.plan.StatementKind;
 import java.time.Instant;
 import java.util.List;
 
@@ -24,15 +26,27 @@ import java.util.List;
  * @param checks      the outcome of each {@code @expect-rows} and {@code @assert}
  * @param failure     why it failed, was cancelled or refused; null when it succeeded
  * @param notices     things the operator should know that did not stop the run (e.g. an interrupted earlier run)
+ * @param rescue      what was saved to undo the run (for a rehearsal: what a run would save), or null when the engine
+ *                    runs without rescue
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(value = {"rowsChanged", "durationMillis"}, allowGetters = true)
 public record RunResult(String runId, Mode mode, RunStatus status, String scriptPath, String checksum, String commit,
                         String target, String requestedBy, Instant startedAt, Instant finishedAt,
-                        List<StatementResult> statements, List<CheckResult> checks, Failure failure, List<String> notices) {
+                        List<StatementResult> statements, List<CheckResult> checks, Failure failure, List<String> notices,
+                        Rescue rescue) {
     public RunResult {
         statements = List.copyOf(statements);
         checks = List.copyOf(checks);
         notices = List.copyOf(notices);
+    }
+
+    /** A result without rescue information, as from an engine that runs without rescue. */
+    public RunResult(String runId, Mode mode, RunStatus status, String scriptPath, String checksum, String commit,
+                     String target, String requestedBy, Instant startedAt, Instant finishedAt,
+                     List<StatementResult> statements, List<CheckResult> checks, Failure failure, List<String> notices) {
+        this(runId, mode, status, scriptPath, checksum, commit, target, requestedBy, startedAt, finishedAt, statements,
+                checks, failure, notices, null);
     }
 
     @JsonIgnore
@@ -49,5 +63,39 @@ public record RunResult(String runId, Mode mode, RunStatus status, String script
     @JsonProperty
     public long durationMillis() {
         return finishedAt.toEpochMilli() - startedAt.toEpochMilli();
+    }
+
+    /**
+     * How a run can be undone (see {@code docs/rescue.md}).
+     *
+     * @param none      the script's {@code @rescue none} reason when it runs without a way back, else null
+     * @param reversal  {@code generated} (from the rescue tables), {@code script} (the script's own {@code @revert}
+     *                  section) or {@code none}
+     * @param expiresAt when the rescue tables expire, or null when there are none
+     * @param captures  what each statement saved, in statement order
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Rescue(String none, String reversal, Instant expiresAt, List<RescueCapture> captures) {
+        public Rescue {
+            captures = List.copyOf(captures);
+        }
+    }
+
+    /**
+     * What one statement saved: the rows an UPDATE or DELETE changed, or the keys of the rows an INSERT added.
+     *
+     * @param statement    the statement's number
+     * @param line         its line in the script
+     * @param kind         INSERT, UPDATE or DELETE
+     * @param table        the table it writes, schema-qualified
+     * @param rescueTable  the table holding what was saved, schema-qualified
+     * @param keyColumns   the columns that identify a row of {@code table}
+     * @param rowsCaptured how many rows were saved
+     */
+    public record RescueCapture(int statement, int line, StatementKind kind, String table, String rescueTable,
+                                List<String> keyColumns, long rowsCaptured) {
+        public RescueCapture {
+            keyColumns = List.copyOf(keyColumns);
+        }
     }
 }

@@ -3,6 +3,8 @@ package io.prodscript.engine.execution;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -54,6 +56,28 @@ public final class RunSession {
                 }
             }
             return rows;
+        } finally {
+            current = null;
+        }
+    }
+
+    /**
+     * Sends one query and returns its first row, each column as text (null stays null). Cancellable like
+     * {@link #execute}; meant for engine queries whose answer is a handful of values.
+     */
+    public List<String> firstRow(String sql) throws SQLException {
+        try (Statement statement = handle.getConnection().createStatement()) {
+            current = statement;
+            throwIfCancelled();
+            try (ResultSet resultSet = statement.executeQuery(sql)) {
+                List<String> row = new ArrayList<>();
+                if (resultSet.next()) {
+                    for (int i = 1; i <= resultSet.getMetaData().getColumnCount(); i++) {
+                        row.add(resultSet.getString(i));
+                    }
+                }
+                return row;
+            }
         } finally {
             current = null;
         }

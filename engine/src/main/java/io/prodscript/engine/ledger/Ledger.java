@@ -56,6 +56,25 @@ public final class Ledger {
                         backend_start timestamptz
                     )""");
             h.execute("CREATE INDEX IF NOT EXISTS runs_checksum_status ON script_runner.runs (checksum, status)");
+            // What rescue saved for each committed run (io.prodscript.engine.rescue, docs/rescue.md): the manifest,
+            // the script's own @revert section when it had one, and every rescue table until cleanup drops it.
+            h.execute("""
+                    CREATE TABLE IF NOT EXISTS script_runner.rescue_manifests (
+                        run_id text PRIMARY KEY REFERENCES script_runner.runs (run_id),
+                        manifest jsonb NOT NULL,
+                        revert_sql text
+                    )""");
+            h.execute("""
+                    CREATE TABLE IF NOT EXISTS script_runner.rescue_tables (
+                        run_id text NOT NULL REFERENCES script_runner.runs (run_id),
+                        statement_number integer NOT NULL,
+                        table_name text NOT NULL,
+                        source_table text NOT NULL,
+                        expires_at timestamptz NOT NULL,
+                        dropped_at timestamptz,
+                        dropped_by text,
+                        PRIMARY KEY (run_id, statement_number)
+                    )""");
         });
     }
 
@@ -150,6 +169,16 @@ public final class Ledger {
                 .bind("failure", run.failure())
                 .bind("runId", run.runId())
                 .execute();
+    }
+
+    /**
+     * Marks a committed run as {@code reverted}: a reversal undid it. Call it inside the reversal's transaction.
+     *
+     * @return false when the run is not (or no longer) {@code committed}, e.g. another reversal got there first
+     */
+    public boolean markReverted(String runId) {
+        return handle.createUpdate("UPDATE script_runner.runs SET status = 'reverted' WHERE run_id = :id AND status = 'committed'")
+                .bind("id", runId).execute() == 1;
     }
 
     /** Records a run that was refused before it started. */

@@ -37,6 +37,11 @@ final class StatementClassifier {
 
     static PlannedStatement classify(int number, SqlStatement source, Directives directives) {
         Statement parsed = SqlParser.parse(source);
+        List<String> writtenThroughCte = tablesWrittenThroughCte(withItems(parsed), source, directives);
+        if (!writtenThroughCte.isEmpty()) {
+            // Rows changed inside WITH are not in the statement's row count, so it cannot be counted as DML.
+            return new PlannedStatement(number, source.line(), StatementKind.OTHER, writtenThroughCte, source.text());
+        }
         StatementKind kind;
         List<String> tables;
         if (parsed instanceof Insert insert) {
@@ -50,13 +55,15 @@ final class StatementClassifier {
             kind = StatementKind.DELETE;
             tables = List.of(delete.getTable().getFullyQualifiedName());
             requireWhere(delete.getWhere() != null, "DELETE", source, directives);
-        } else if (parsed instanceof Select select) {
-            List<String> written = tablesWrittenThroughCte(select);
-            kind = written.isEmpty() ? StatementKind.SELECT : StatementKind.OTHER;
-            tables = written.isEmpty() ? tablesRead(parsed) : written;
+        } else if (parsed instanceof Select) {
+            kind = StatementKind.SELECT;
+            tables = tablesRead(parsed);
         } else if (parsed instanceof Truncate truncate) {
             kind = StatementKind.OTHER;
             tables = truncate.getTables().stream().map(Table::getFullyQualifiedName).toList();
+            if (!directives.allowFullTable()) {
+                throw new Refusal("TRUNCATE empties the whole table; add @allow-full-table to the script's header", source.line());
+            }
         } else if (isDdl(parsed)) {
             kind = StatementKind.DDL;
             tables = ddlObjects(parsed);
@@ -73,13 +80,32 @@ final class StatementClassifier {
         }
     }
 
-    /** PostgreSQL lets a SELECT write through data-modifying WITH items; such a statement is not read-only. */
+    /** PostgreSQL lets a statement write through data-modifying WITH items; such a SELECT is not read-only. */
     static boolean writesThroughCte(Select select) {
-        return !tablesWrittenThroughCte(select).isEmpty();
+        return !tablesWrittenThroughCte(select.getWithItemsList(), null, null).isEmpty();
     }
 
-    private static List<String> tablesWrittenThroughCte(Select select) {
-        List<WithItem<?>> items = select.getWithItemsList();
+    private static List<WithItem<?>> withItems(Statement parsed) {
+        if (parsed instanceof Select select) {
+            return select.getWithItemsList();
+        }
+        if (parsed instanceof Insert insert) {
+            return insert.getWithItemsList();
+        }
+        if (parsed instanceof Update update) {
+            return update.getWithItemsList();
+        }
+        if (parsed instanceof Delete delete) {
+            return delete.getWithItemsList();
+        }
+        return null;
+    }
+
+    /**
+     * The tables written by data-modifying WITH items. When a source is given, an UPDATE or DELETE among them without
+     * WHERE is refused like a top-level one.
+     */
+    private static List<String> tablesWrittenThroughCte(List<WithItem<?>> items, SqlStatement source, Directives directives) {
         if (items == null) {
             return List.of();
         }
@@ -90,8 +116,14 @@ final class StatementClassifier {
                 tables.add(insert.getInsert().getTable().getFullyQualifiedName());
             } else if (body instanceof ParenthesedUpdate update) {
                 tables.add(update.getUpdate().getTable().getFullyQualifiedName());
+                if (source != null) {
+                    requireWhere(update.getUpdate().getWhere() != null, "UPDATE", source, directives);
+                }
             } else if (body instanceof ParenthesedDelete delete) {
                 tables.add(delete.getDelete().getTable().getFullyQualifiedName());
+                if (source != null) {
+                    requireWhere(delete.getDelete().getWhere() != null, "DELETE", source, directives);
+                }
             }
         }
         return tables;

@@ -37,11 +37,18 @@ final class TransactionRules {
         if (s.startsWith("COPY")) {
             throw refuse(s, "COPY is not allowed: FROM STDIN has no data stream in a script run, and COPY to or from files or programs moves data outside the database");
         }
-        if ((s.startsWith("SET") || s.startsWith("RESET")) && s.words().size() > 1) {
-            String setting = s.startsWith("SET", "LOCAL") || s.startsWith("SET", "SESSION") ? word(s, 2) : word(s, 1);
+        if (s.startsWith("RESET", "ALL")) {
+            throw refuse(s, "RESET ALL would undo the timeouts the engine set; use the script's directives (@statement-timeout, @lock-timeout)");
+        }
+        if (s.startsWith("SET") || s.startsWith("RESET")) {
+            String setting = settingName(s);
             if (SESSION_SETTINGS_OWNED_BY_ENGINE.contains(setting)) {
-                throw refuse(s, "SET " + setting.toLowerCase(java.util.Locale.ROOT) + " is controlled by the engine; use the script's directives (@statement-timeout, @lock-timeout)");
+                throw refuse(s, s.firstWord() + " " + setting.toLowerCase(java.util.Locale.ROOT)
+                        + " is controlled by the engine; use the script's directives (@statement-timeout, @lock-timeout)");
             }
+        }
+        if (s.mentions("SET_CONFIG")) {
+            throw refuse(s, "set_config() changes session settings the engine controls; use the script's directives");
         }
         if (!directives.allowDestructive()) {
             if (s.startsWith("DROP", "SCHEMA")) {
@@ -51,6 +58,14 @@ final class TransactionRules {
                 throw refuse(s, s.firstWord() + " … CASCADE needs @allow-destructive in the script's header");
             }
         }
+    }
+
+    /** The setting a SET or RESET names: {@code SET [LOCAL | SESSION] name …}, {@code SET SESSION AUTHORIZATION …}. */
+    private static String settingName(SqlStatement s) {
+        if (s.startsWith("SET", "SESSION", "AUTHORIZATION") || s.startsWith("RESET", "SESSION", "AUTHORIZATION")) {
+            return "SESSION_AUTHORIZATION";
+        }
+        return s.startsWith("SET", "LOCAL") || s.startsWith("SET", "SESSION") ? word(s, 2) : word(s, 1);
     }
 
     private static String word(SqlStatement s, int index) {

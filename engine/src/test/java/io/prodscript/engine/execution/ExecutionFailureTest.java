@@ -247,5 +247,22 @@ class ExecutionFailureTest {
         assertFalse(request.toString().contains(password));
         assertFalse(request.credentials().toString().contains(password));
         assertFalse(events.toString().contains(password));
+        assertTrue(events.get(events.size() - 1) instanceof RunEvent.RunFinished, "a listener-only log still learns the outcome");
+    }
+
+    @Test
+    void failuresDescribeTheirPlace() {
+        assertEquals("statement 2 (line 7): boom", new Failure(2, 7, "boom").describe());
+        assertEquals("line 3: boom", new Failure(null, 3, "boom").describe());
+        assertEquals("boom", new Failure(null, null, "boom").describe());
+    }
+
+    @Test
+    void aFailedRunRecordsNoRowsAsChangedInTheLedger() {
+        RunResult result = Scripts.run(db, "UPDATE items SET qty = 1 WHERE id <= 5;\nUPDATE items SET qty = -1 WHERE id = 6;", Mode.RUN).result();
+        assertEquals(5, result.statements().get(0).rows());
+        long recorded = db.jdbi().withHandle(h -> h.createQuery("SELECT rows_changed FROM script_runner.runs WHERE run_id = :id")
+                .bind("id", result.runId()).mapTo(Long.class).one());
+        assertEquals(0, recorded);
     }
 }

@@ -15,7 +15,7 @@ class PlannerTest {
     @Test
     void classifiesStatementsWithTheirTablesAndLines() {
         Plan plan = Scripts.plan("""
-                -- @description sample
+                -- @allow-full-table
                 INSERT INTO public.notes (body) VALUES ('x') ON CONFLICT DO NOTHING;
                 UPDATE accounts a SET status = s.status FROM staging s WHERE s.id = a.id;
                 DELETE FROM sessions USING accounts WHERE sessions.account_id = accounts.id AND accounts.status = 'closed';
@@ -30,6 +30,7 @@ class PlannerTest {
                 StatementKind.DDL, StatementKind.SELECT, StatementKind.OTHER, StatementKind.OTHER),
                 s.stream().map(PlannedStatement::kind).toList());
         assertEquals(List.of(2, 3, 4, 5, 6, 7, 8, 9), s.stream().map(PlannedStatement::line).toList());
+        assertTrue(plan.directives().allowFullTable());
         assertEquals(List.of("public.notes"), s.get(0).tables());
         assertEquals(List.of("accounts"), s.get(1).tables());
         assertEquals(List.of("sessions"), s.get(2).tables());
@@ -38,7 +39,6 @@ class PlannerTest {
         assertEquals(List.of("accounts", "sessions"), s.get(5).tables());
         assertEquals(List.of("archive"), s.get(6).tables());
         assertEquals(List.of("notes"), s.get(7).tables());
-        assertEquals("sample", plan.directives().description());
         assertEquals(Scripts.script(" ").checksum().length(), plan.checksum().length());
         assertEquals("#2 (line 3) UPDATE accounts", s.get(1).label());
     }
@@ -75,6 +75,14 @@ class PlannerTest {
         "UPDATE accounts SET status = 'x'|UPDATE without WHERE",
         "DELETE FROM accounts|DELETE without WHERE",
         "UPDATE accounts SET SET = = 1 WHERE|the SQL parser cannot understand",
+        "SET SESSION AUTHORIZATION bob|controlled by the engine",
+        "SET ROLE admin|controlled by the engine",
+        "RESET ALL|RESET ALL",
+        "RESET statement_timeout|controlled by the engine",
+        "SELECT set_config('statement_timeout', '0', false)|set_config()",
+        "TRUNCATE accounts|TRUNCATE empties the whole table",
+        "WITH gone AS (DELETE FROM accounts RETURNING id) SELECT count(*) FROM gone|DELETE without WHERE",
+        "WITH c AS (UPDATE accounts SET status = 'x' RETURNING id) INSERT INTO log SELECT id FROM c|UPDATE without WHERE",
     })
     void refusesUnsafeStatementsWithTheirLine(String statement, String reason) {
         Refusal r = refusal("-- @description refused\nSELECT 1;\n" + statement + ";\n");
@@ -118,5 +126,13 @@ class PlannerTest {
         assertEquals("UPDATE t SET a = 1 WHERE id = 1;\n", plan.revertSql());
         assertEquals(1, plan.statements().size());
         assertEquals(4, refusal("UPDATE t SET a = 2 WHERE id = 1;\n-- @revert\nSELECT 1;\nCOMMIT;\n").line().getAsInt());
+    }
+
+    @Test
+    void statementsWritingThroughWithAreNotCountedAsPlainDml() {
+        PlannedStatement s = Scripts.plan("WITH moved AS (DELETE FROM queue WHERE done RETURNING *) INSERT INTO archive SELECT * FROM moved;")
+                .statements().get(0);
+        assertEquals(StatementKind.OTHER, s.kind());
+        assertEquals(List.of("queue"), s.tables());
     }
 }

@@ -36,6 +36,8 @@ class RunResultJsonTest {
         assertEquals("statement-finished", Json.mapper().readTree(Json.line(
                 outcome.events().stream().filter(e -> e instanceof RunEvent.StatementFinished).findFirst().orElseThrow())).get("event").asText());
         assertFalse(Json.line(outcome.events().get(0)).contains("\n"));
+        assertEquals(outcome.result(), Json.read(Json.pretty(outcome.result()), io.prodscript.engine.execution.RunResult.class),
+                "an archived result reads back as the same value");
     }
 
     @Test

@@ -1,0 +1,98 @@
+package io.prodscript.cli.bench;
+
+import io.prodscript.engine.execution.Credentials;
+import io.prodscript.engine.execution.DatabaseTarget;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * The benchmark's one PostgreSQL server (embedded, in a temporary directory) and its table {@code bench}: {@code id}
+ * (primary key), {@code grp} ({@code id % 2}, so half the rows match {@code grp = 0}), {@code v} and {@code note}.
+ * Every measurement starts from {@link #reset}, so psql and the engine meet the same data in the same state.
+ */
+final class BenchDatabase implements AutoCloseable {
+    static final String DATABASE = "bench";
+    static final Credentials CREDENTIALS = new Credentials("postgres", "postgres");
+
+    private final EmbeddedPostgres server;
+
+    private BenchDatabase(EmbeddedPostgres server) {
+        this.server = server;
+    }
+
+    static BenchDatabase start() throws IOException, SQLException {
+        // Checkpoints only on demand (reset ends with one), so none lands inside a timed run of either side.
+        EmbeddedPostgres server = EmbeddedPostgres.builder()
+                .setServerConfig("max_wal_size", "20GB")
+                .setServerConfig("checkpoint_timeout", "1h")
+                .start();
+        BenchDatabase database = new BenchDatabase(server);
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + DATABASE);
+        } catch (SQLException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    /** A target with timeouts long enough for the largest measurement. */
+    DatabaseTarget target() {
+        return new DatabaseTarget("bench", "jdbc:postgresql://localhost:" + port() + "/" + DATABASE, "benchmark",
+                Duration.ofHours(1), Duration.ofMinutes(1), null);
+    }
+
+    /**
+     * Rebuilds {@code bench} with {@code rows} rows and drops every rescue table, then vacuums and checkpoints so the
+     * table's pages are all-visible and no earlier write is still being flushed.
+     */
+    void reset(long rows) throws SQLException {
+        execute("DROP SCHEMA IF EXISTS rescue CASCADE");
+        execute("DROP TABLE IF EXISTS bench");
+        execute("CREATE TABLE bench (id int NOT NULL, grp int NOT NULL, v int NOT NULL, note text NOT NULL)");
+        execute("INSERT INTO bench SELECT g, g % 2, g, md5(g::text) FROM generate_series(1, " + rows + ") g");
+        execute("ALTER TABLE bench ADD PRIMARY KEY (id)");
+        execute("VACUUM ANALYZE bench");
+        execute("CHECKPOINT");
+    }
+
+    /** A digest of the table's contents, to show a reversal restored it. */
+    String digest() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT md5(string_agg(id || ',' || grp || ',' || v || ',' || note, ';' ORDER BY id)) FROM bench")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    String serverVersion() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return server.getDatabase(CREDENTIALS.username(), DATABASE).getConnection();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}

@@ -1,0 +1,157 @@
+package io.prodscript.engine.rescue;
+
+import io.prodscript.engine.execution.Failure;
+import io.prodscript.engine.plan.Plan;
+import io.prodscript.engine.plan.PlannedStatement;
+import io.prodscript.engine.plan.StatementKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Decides, inside the run's transaction and before its first statement, how each statement's changes will be saved:
+ * which table it writes, which key identifies its rows and which rescue table they go to. A statement whose changes
+ * cannot be saved refuses the whole run, unless the script brings its own reversal ({@code -- @revert}), in which
+ * case rescue saves what it can and leaves the rest to the script's reversal.
+ */
+final class CapturePlanner {
+    private final TableCatalog catalog;
+    private final Handle handle;
+    private final Map<Long, List<TableCatalog.Reference>> references = new HashMap<>();
+
+    CapturePlanner(Handle handle) {
+        this.handle = handle;
+        this.catalog = new TableCatalog(handle);
+    }
+
+    /** The captures, in statement order; or the reason the run must not start. */
+    Result plan(Plan plan, String runId) {
+        Map<Integer, String> problems = new TreeMap<>();
+        Map<Integer, WriteStatement> writes = new LinkedHashMap<>();
+        for (PlannedStatement statement : plan.statements()) {
+            WriteStatement.Reading reading = WriteStatement.read(statement);
+            if (reading.obstacle() != null) {
+                problems.put(statement.number(), "cannot be saved for a reversal: " + reading.obstacle());
+            } else if (reading.write() != null) {
+                writes.put(statement.number(), reading.write());
+            }
+        }
+        // Scripts of thousands of statements name few tables: each is looked up once.
+        Map<String, Optional<CatalogTable>> resolved = new HashMap<>();
+        Map<Integer, CatalogTable> tables = new HashMap<>();
+        for (WriteStatement write : writes.values()) {
+            resolved.computeIfAbsent(write.writtenTable(), catalog::resolve)
+                    .ifPresentOrElse(table -> tables.put(write.planned().number(), table),
+                            () -> problems.put(write.planned().number(), "table " + write.writtenTable() + " does not exist"));
+        }
+        Map<Long, List<String>> keys = chooseKeys(List.copyOf(writes.values()), tables, problems);
+        List<PlannedCapture> captures = new ArrayList<>();
+        PlannedCapture previous = null;
+        for (PlannedStatement statement : plan.statements()) {
+            WriteStatement write = writes.get(statement.number());
+            PlannedCapture capture = write == null || problems.containsKey(statement.number()) ? null
+                    : capture(write, tables.get(statement.number()), keys, previous, runId, problems);
+            if (capture != null) {
+                captures.add(capture);
+            }
+            if (capture != null || statement.kind() != StatementKind.SELECT) {
+                previous = capture;
+            }
+        }
+        if (!problems.isEmpty() && plan.revertSql() == null) {
+            Map.Entry<Integer, String> first = problems.entrySet().iterator().next();
+            PlannedStatement statement = plan.statements().get(first.getKey() - 1);
+            return Result.refused(new Failure(statement.number(), statement.line(),
+                    first.getValue() + ". " + RescueRules.ALTERNATIVES));
+        }
+        return Result.of(captures);
+    }
+
+    /** The capture of one statement, sharing the previous statement's rescue table when it can; null on a problem. */
+    private PlannedCapture capture(WriteStatement write, CatalogTable table, Map<Long, List<String>> keys,
+                                   PlannedCapture previous, String runId, Map<Integer, String> problems) {
+        int number = write.planned().number();
+        List<String> cascades = references.computeIfAbsent(table.oid(), catalog::actingReferences).stream()
+                .flatMap(r -> r.effectOf(write.kind(), write.updatedColumns()).stream()).toList();
+        if (!cascades.isEmpty()) {
+            problems.put(number, "it changes rows of other tables through " + String.join(", ", cascades)
+                    + ", which rescue cannot save");
+            return null;
+        }
+        PlannedCapture own = new PlannedCapture(write, table, keys.get(table.oid()),
+                RescueTableNames.name(runId, number, table.name()), true);
+        if (previous != null && previous.sharesWith(own)) {
+            return new PlannedCapture(write, table, own.keyColumns(), previous.rescueTable(), false);
+        }
+        if (exists(own.qualifiedRescueTable())) {
+            problems.put(number, "its rescue table " + own.qualifiedRescueTable()
+                    + " already exists (left by another run whose id starts the same way); give this run another id");
+            return null;
+        }
+        return own;
+    }
+
+    /**
+     * One key per table for the whole run, so every statement's saved rows line up by the same columns: the first
+     * candidate (primary key first) whose columns no UPDATE of the run assigns, since a changed key could not find
+     * its row again.
+     */
+    private Map<Long, List<String>> chooseKeys(List<WriteStatement> writes, Map<Integer, CatalogTable> tables,
+                                               Map<Integer, String> problems) {
+        Map<Long, Set<String>> assigned = new HashMap<>();
+        Map<Long, WriteStatement> firstWrite = new LinkedHashMap<>();
+        for (WriteStatement write : writes) {
+            CatalogTable table = tables.get(write.planned().number());
+            if (table != null) {
+                assigned.computeIfAbsent(table.oid(), oid -> new TreeSet<>()).addAll(write.updatedColumns());
+                firstWrite.putIfAbsent(table.oid(), write);
+            }
+        }
+        Map<Long, List<String>> chosen = new HashMap<>();
+        for (Map.Entry<Long, WriteStatement> entry : firstWrite.entrySet()) {
+            long oid = entry.getKey();
+            List<List<String>> candidates = catalog.keys(oid);
+            Optional<List<String>> key = candidates.stream()
+                    .filter(k -> k.stream().noneMatch(assigned.get(oid)::contains)).findFirst();
+            if (key.isPresent()) {
+                chosen.put(oid, key.get());
+                continue;
+            }
+            String table = tables.get(entry.getValue().planned().number()).qualified();
+            for (WriteStatement write : writes) {
+                CatalogTable written = tables.get(write.planned().number());
+                if (written != null && written.oid() == oid) {
+                    problems.putIfAbsent(write.planned().number(), candidates.isEmpty()
+                            ? "table " + table + " has no primary key or unique key on NOT NULL columns, so its rows"
+                            + " could not be found again to put them back"
+                            : "every key of table " + table + " is assigned by an UPDATE of this script, so its rows"
+                            + " could not be found again to put them back");
+                }
+            }
+        }
+        return chosen;
+    }
+
+    private boolean exists(String qualifiedName) {
+        return handle.createQuery("SELECT to_regclass(:name) IS NOT NULL").bind("name", qualifiedName)
+                .mapTo(Boolean.class).one();
+    }
+
+    /** Either the captures or the reason to refuse the run. */
+    record Result(List<PlannedCapture> captures, Failure refusal) {
+        static Result of(List<PlannedCapture> captures) {
+            return new Result(List.copyOf(captures), null);
+        }
+
+        static Result refused(Failure refusal) {
+            return new Result(List.of(), refusal);
+        }
+    }
+}

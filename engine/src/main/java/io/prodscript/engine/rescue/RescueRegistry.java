@@ -1,0 +1,101 @@
+package io.prodscript.engine.rescue;
+
+import io.prodscript.engine.report.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Rescue's part of the ledger ({@code script_runner.rescue_manifests} and {@code script_runner.rescue_tables},
+ * created with the ledger): each committed run's manifest, its script's own {@code @revert} section, and every
+ * rescue table until cleanup drops it. With these, a reversal can be generated from the database alone.
+ *
+ * <p>All methods run on the given handle; the caller decides which transaction they belong to.
+ */
+public final class RescueRegistry {
+    private static final String SELECT_TABLE = "SELECT 'rescue.' || table_name AS name, run_id, statement_number, source_table,"
+            + " expires_at, dropped_at, dropped_by FROM script_runner.rescue_tables";
+
+    private final Handle handle;
+
+    public RescueRegistry(Handle handle) {
+        this.handle = handle;
+    }
+
+    /** Records a run's manifest and rescue tables; called inside the run's transaction, so they commit with it. */
+    void record(RescueManifest manifest, String revertSql) {
+        handle.createUpdate("INSERT INTO script_runner.rescue_manifests (run_id, manifest, revert_sql)"
+                        + " VALUES (:runId, CAST(:manifest AS jsonb), :revert)")
+                .bind("runId", manifest.runId())
+                .bind("manifest", Json.line(manifest))
+                .bind("revert", revertSql)
+                .execute();
+        Set<String> recorded = new HashSet<>();
+        for (RescueManifest.Entry entry : manifest.statements()) {
+            // Consecutive statements share a rescue table; it is recorded under the first of them.
+            if (entry.saved() && recorded.add(entry.rescueTable())) {
+                handle.createUpdate("""
+                                INSERT INTO script_runner.rescue_tables (run_id, statement_number, table_name, source_table, expires_at)
+                                VALUES (:runId, :statement, :name, :source, :expiresAt)""")
+                        .bind("runId", manifest.runId())
+                        .bind("statement", entry.number())
+                        .bind("name", entry.rescueTableName())
+                        .bind("source", entry.table())
+                        .bind("expiresAt", OffsetDateTime.ofInstant(entry.expiresAt(), ZoneOffset.UTC))
+                        .execute();
+            }
+        }
+    }
+
+    /** The run's manifest as stored, or empty when the run saved none (it did not commit, or ran without rescue). */
+    public Optional<RescueManifest> manifest(String runId) {
+        return handle.createQuery("SELECT manifest::text FROM script_runner.rescue_manifests WHERE run_id = :id")
+                .bind("id", runId).mapTo(String.class).findOne().map(json -> Json.read(json, RescueManifest.class));
+    }
+
+    /** The script's own {@code @revert} section of a run, when it had one. */
+    Optional<String> revertSql(String runId) {
+        return handle.createQuery("SELECT revert_sql FROM script_runner.rescue_manifests WHERE run_id = :id AND revert_sql IS NOT NULL")
+                .bind("id", runId).mapTo(String.class).findOne();
+    }
+
+    /** A run's rescue tables, dropped or not, in statement order. */
+    List<RescueTable> tablesOf(String runId) {
+        return handle.createQuery(SELECT_TABLE + " WHERE run_id = :id ORDER BY statement_number")
+                .bind("id", runId).map((rs, ctx) -> table(rs)).list();
+    }
+
+    /** Rescue tables not yet dropped that expire at or before the given moment, soonest first. */
+    public List<RescueTable> expiringBy(Instant moment) {
+        return handle.createQuery(SELECT_TABLE + " WHERE dropped_at IS NULL AND expires_at <= :moment ORDER BY expires_at, run_id, statement_number")
+                .bind("moment", OffsetDateTime.ofInstant(moment, ZoneOffset.UTC)).map((rs, ctx) -> table(rs)).list();
+    }
+
+    /** Records that cleanup dropped a run's rescue table. */
+    void markDropped(RescueTable table, Instant at, String by) {
+        handle.createUpdate("UPDATE script_runner.rescue_tables SET dropped_at = :at, dropped_by = :by"
+                        + " WHERE run_id = :runId AND statement_number = :statement")
+                .bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                .bind("by", by)
+                .bind("runId", table.runId())
+                .bind("statement", table.statement())
+                .execute();
+    }
+
+    private static RescueTable table(ResultSet rs) throws SQLException {
+        return new RescueTable(rs.getString("name"), rs.getString("run_id"), rs.getInt("statement_number"),
+                rs.getString("source_table"), instant(rs, "expires_at"), instant(rs, "dropped_at"), rs.getString("dropped_by"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,55 @@
+package io.prodscript.engine.rescue;
+
+import io.prodscript.engine.script.ScriptReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Names rescue tables so an operator can tell at a glance whose they are: {@code r_<run>_s<statement>_<table>}, e.g.
+ * {@code r_3f9c2a1b_s2_accounts}: the first eight letters and digits of the run id, the statement number and the
+ * table's name. Names use only lower-case letters, digits and underscores, and fit PostgreSQL's 63-byte limit (the
+ * table part is shortened when needed); the table's comment and the manifest carry the full details.
+ */
+final class RescueTableNames {
+    /** The schema every rescue table lives in. */
+    static final String SCHEMA = "rescue";
+    /** The last column of every rescue table: the number of the statement that saved the row. */
+    static final String STATEMENT_COLUMN = "prodscript_statement";
+
+    private static final int MAX_BYTES = 63;
+    private static final int RUN_ID_LENGTH = 8;
+
+    private RescueTableNames() {
+    }
+
+    /** The bare name (without schema) of the rescue table for one statement of a run. */
+    static String name(String runId, int statement, String table) {
+        String prefix = "r_" + shortRunId(runId) + "_s" + statement + "_";
+        String tablePart = plain(table);
+        if (tablePart.isEmpty()) {
+            tablePart = "table";
+        }
+        return prefix + tablePart.substring(0, Math.min(tablePart.length(), MAX_BYTES - prefix.length()));
+    }
+
+    /** The rescue table's name with its schema, as SQL and the manifest write it. */
+    static String qualified(String name) {
+        return SCHEMA + "." + name;
+    }
+
+    /**
+     * The run id's first eight letters and digits, lower-cased (a UUID's first group); a run id with fewer of them is
+     * replaced by the start of its SHA-256, so every run gets eight characters.
+     */
+    static String shortRunId(String runId) {
+        String plain = runId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        if (plain.length() >= RUN_ID_LENGTH) {
+            return plain.substring(0, RUN_ID_LENGTH);
+        }
+        return ScriptReader.sha256(runId.getBytes(StandardCharsets.UTF_8)).substring(0, RUN_ID_LENGTH);
+    }
+
+    private static String plain(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "_").replaceAll("^_+|_+$", "");
+    }
+}

@@ -1,0 +1,64 @@
+package io.prodscript.engine.rescue;
+
+import io.prodscript.engine.Refusal;
+import io.prodscript.engine.ledger.Ledger;
+import io.prodscript.engine.ledger.LedgerEntry;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * A committed run that can still be undone, loaded from the ledger; loading refuses, in words for the operator, any
+ * run that cannot be.
+ *
+ * @param manifest  what the run saved
+ * @param revertSql the script's own {@code @revert} section, or null
+ */
+record ReversibleRun(RescueManifest manifest, String revertSql) {
+
+    /**
+     * @throws Refusal when the run is unknown, did not commit, was already reverted, ran without rescue or without a
+     *                 way back, or (for a generated reversal) its rescue tables are gone
+     */
+    static ReversibleRun load(Handle handle, String runId) {
+        LedgerEntry run = new Ledger(handle).find(runId)
+                .orElseThrow(() -> new Refusal("run " + runId + " is not in the ledger of this database"));
+        if (run.status().equals("reverted")) {
+            throw new Refusal("run " + runId + " was already reverted" + reversalOf(handle, runId).map(r -> " by run " + r).orElse(""));
+        }
+        if (!run.status().equals("committed") || !run.mode().equals("run")) {
+            throw new Refusal("run " + runId + " changed nothing to reverse: it is a " + run.mode() + " that ended " + run.status());
+        }
+        RescueRegistry registry = new RescueRegistry(handle);
+        RescueManifest manifest = registry.manifest(runId).orElseThrow(() -> new Refusal("run " + runId
+                + " has no rescue manifest: it ran without rescue, so the engine cannot reverse it"));
+        if (manifest.reversal().equals(RescueManifest.NONE)) {
+            throw new Refusal("run " + runId + " ran without a way back (@rescue none: " + manifest.rescueNone() + ")");
+        }
+        String revertSql = registry.revertSql(runId).orElse(null);
+        if (revertSql == null) {
+            requireTables(handle, registry.tablesOf(runId), runId);
+        }
+        return new ReversibleRun(manifest, revertSql);
+    }
+
+    private static void requireTables(Handle handle, List<RescueTable> tables, String runId) {
+        for (RescueTable table : tables) {
+            if (table.droppedAt() != null) {
+                throw new Refusal("run " + runId + " can no longer be reversed: its rescue tables expired on "
+                        + table.expiresAt() + " and cleanup dropped them on " + table.droppedAt());
+            }
+            boolean exists = handle.createQuery("SELECT to_regclass(:name) IS NOT NULL").bind("name", table.name())
+                    .mapTo(Boolean.class).one();
+            if (!exists) {
+                throw new Refusal("run " + runId + " can no longer be reversed: its rescue table " + table.name()
+                        + " no longer exists (dropped outside the engine)");
+            }
+        }
+    }
+
+    private static Optional<String> reversalOf(Handle handle, String runId) {
+        return handle.createQuery("SELECT run_id FROM script_runner.runs WHERE reverts_run_id = :id AND status = 'committed'")
+                .bind("id", runId).mapTo(String.class).findFirst();
+    }
+}

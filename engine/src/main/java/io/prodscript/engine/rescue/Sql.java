@@ -1,0 +1,39 @@
+package io.prodscript.engine.rescue;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Builds the SQL text rescue generates, and runs generated DDL through plain JDBC: JDBI would read a {@code :} inside
+ * a generated cast or quoted name as a parameter.
+ */
+final class Sql {
+    private Sql() {
+    }
+
+    /** A quoted identifier; always safe, whatever the name contains. */
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** {@code "a", "b"}. */
+    static String columns(List<String> names) {
+        return names.stream().map(Sql::quote).collect(Collectors.joining(", "));
+    }
+
+    /** {@code left."a" = right."a" AND left."b" = right."b"}: the rows of two tables that share a key. */
+    static String sameKey(String left, String right, List<String> keyColumns) {
+        return keyColumns.stream().map(k -> left + "." + quote(k) + " = " + right + "." + quote(k))
+                .collect(Collectors.joining(" AND "));
+    }
+
+    /** Runs generated DDL. */
+    static void execute(Handle handle, String sql) throws SQLException {
+        try (Statement statement = handle.getConnection().createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}

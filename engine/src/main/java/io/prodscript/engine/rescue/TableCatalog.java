@@ -1,0 +1,122 @@
+package io.prodscript.engine.rescue;
+
+import io.prodscript.engine.plan.StatementKind;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/** What rescue asks the database's catalog: which table a name means, its keys, columns and cascading references. */
+final class TableCatalog {
+    private final Handle handle;
+
+    TableCatalog(Handle handle) {
+        this.handle = handle;
+    }
+
+    /** The table a name written in a statement means on this connection, as the statement itself will resolve it. */
+    Optional<CatalogTable> resolve(String written) {
+        return handle.createQuery("""
+                        SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS qualified, c.relname
+                          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE c.oid = to_regclass(:name)""")
+                .bind("name", written)
+                .map((rs, ctx) -> new CatalogTable(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                .findOne();
+    }
+
+    /**
+     * Keys that identify a row for ever: the primary key first, then unique indexes over plain NOT NULL columns that
+     * are neither partial nor deferred, fewest columns first. Each key is its column names in index order.
+     */
+    List<List<String>> keys(long oid) {
+        return handle.createQuery("""
+                        SELECT array_agg(a.attname::text ORDER BY k.ord)
+                          FROM pg_index i
+                          CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+                          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                         WHERE i.indrelid = :oid AND i.indisunique AND i.indisvalid AND i.indimmediate
+                           AND i.indpred IS NULL AND i.indexprs IS NULL AND k.ord <= i.indnkeyatts
+                         GROUP BY i.indexrelid, i.indisprimary
+                        HAVING bool_and(a.attnotnull)
+                         ORDER BY i.indisprimary DESC, count(*), i.indexrelid::regclass::text""")
+                .bind("oid", oid)
+                .map((rs, ctx) -> List.of((String[]) rs.getArray(1).getArray()))
+                .list();
+    }
+
+    /**
+     * The foreign keys of other tables that reference this one and act when a referenced row is deleted or its
+     * referenced columns change (CASCADE, SET NULL, SET DEFAULT): such changes happen inside the statement, out of
+     * rescue's sight.
+     */
+    List<Reference> actingReferences(long oid) {
+        return handle.createQuery("""
+                        SELECT format('constraint %I of %s', con.conname, con.conrelid::regclass),
+                               nullif(con.confdeltype, 'a'), nullif(con.confupdtype, 'a'),
+                               array(SELECT a.attname::text FROM pg_attribute a
+                                      WHERE a.attrelid = con.confrelid AND a.attnum = ANY (con.confkey))
+                          FROM pg_constraint con
+                         WHERE con.contype = 'f' AND con.confrelid = :oid
+                           AND (con.confdeltype IN ('c', 'n', 'd') OR con.confupdtype IN ('c', 'n', 'd'))
+                         ORDER BY con.conname""")
+                .bind("oid", oid)
+                .map((rs, ctx) -> new Reference(rs.getString(1), action(rs.getString(2)), action(rs.getString(3)),
+                        Arrays.asList((String[]) rs.getArray(4).getArray())))
+                .list();
+    }
+
+    /** PostgreSQL's one-letter referential action, in words; null for the ones that change nothing (NO ACTION, RESTRICT). */
+    private static String action(String code) {
+        return switch (code == null ? "" : code) {
+            case "c" -> "CASCADE";
+            case "n" -> "SET NULL";
+            case "d" -> "SET DEFAULT";
+            default -> null;
+        };
+    }
+
+    /** The table's columns in order, with their types, and whether the database computes them. */
+    List<CatalogColumn> columns(long oid) {
+        return handle.createQuery("""
+                        SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attgenerated <> ''
+                          FROM pg_attribute a
+                         WHERE a.attrelid = :oid AND a.attnum > 0 AND NOT a.attisdropped
+                         ORDER BY a.attnum""")
+                .bind("oid", oid)
+                .map((rs, ctx) -> new CatalogColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3)))
+                .list();
+    }
+
+    /**
+     * One column of a table.
+     *
+     * @param name      its name
+     * @param type      its type with modifiers, e.g. {@code character varying(20)}
+     * @param generated whether it is a generated column, which can be read but never written
+     */
+    record CatalogColumn(String name, String type, boolean generated) {
+    }
+
+    /**
+     * A foreign key that references a table and acts on changes to it.
+     *
+     * @param constraint  the constraint and its table, for a message
+     * @param onDelete    what it does when a referenced row is deleted, or null when that changes nothing
+     * @param onUpdate    what it does when referenced columns change, or null when that changes nothing
+     * @param columns     the referenced columns
+     */
+    record Reference(String constraint, String onDelete, String onUpdate, List<String> columns) {
+        /** What the reference does to another table when a statement of this kind, assigning these columns, runs. */
+        Optional<String> effectOf(StatementKind kind, Set<String> updatedColumns) {
+            if (kind == StatementKind.DELETE && onDelete != null) {
+                return Optional.of(constraint + " (ON DELETE " + onDelete + ")");
+            }
+            if (kind == StatementKind.UPDATE && onUpdate != null && columns.stream().anyMatch(updatedColumns::contains)) {
+                return Optional.of(constraint + " (ON UPDATE " + onUpdate + ")");
+            }
+            return Optional.empty();
+        }
+    }
+}

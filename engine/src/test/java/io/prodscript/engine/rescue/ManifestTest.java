@@ -1,0 +1,74 @@
+package io.prodscript.engine.rescue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.prodscript.engine.execution.Mode;
+import io.prodscript.engine.execution.RunEvent;
+import io.prodscript.engine.execution.RunRequest;
+import io.prodscript.engine.execution.RunResult;
+import io.prodscript.engine.execution.RunStatus;
+import io.prodscript.engine.report.Json;
+import io.prodscript.engine.testing.Scripts;
+import io.prodscript.engine.testing.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The manifest says where everything was saved and holds no row data: only key bounds, which identify rows. */
+class ManifestTest {
+    private static final String SECRET_TEXT = "MARKER-diagnosis-7f3a";
+    private static final String SECRET_NUMBER = "987654321";
+
+    @Test
+    void theManifestNamesEveryRescueTableAndHoldsNoRowValues() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        db.execute("CREATE TABLE patients (region int NOT NULL, id int NOT NULL, note text, score bigint, PRIMARY KEY (region, id));"
+                + " INSERT INTO patients SELECT g % 3, g, '" + SECRET_TEXT + "', " + SECRET_NUMBER + " FROM generate_series(1, 30) g;");
+        Rescue rescue = new Rescue(db);
+        List<RunEvent> events = new ArrayList<>();
+        RunResult run = rescue.engine().prepare(RunRequest.of(rescue.plan("""
+                UPDATE patients SET note = 'reviewed', score = 0 WHERE id BETWEEN 4 AND 12;
+                DELETE FROM patients WHERE id > 25;
+                INSERT INTO patients VALUES (0, 99, 'new', 1);
+                SELECT count(*) FROM patients;
+                """), Scripts.target(db), Scripts.credentials(), Mode.RUN, "alice"), events::add).run();
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+
+        String manifest = rescue.engine().manifest(Scripts.target(db), Scripts.credentials(), run.runId()).orElseThrow();
+        JsonNode json = Json.mapper().readTree(manifest);
+        assertEquals(RescueManifest.VERSION, json.get("manifestVersion").asInt());
+        assertEquals(run.runId(), json.get("runId").asText());
+        assertEquals(run.checksum(), json.get("checksum").asText());
+        assertEquals("test-db", json.get("target").asText());
+        assertTrue(json.get("transactionId").asLong() > 0);
+        assertEquals("generated", json.get("reversal").asText());
+        assertEquals(3, json.get("statements").size(), "the SELECT changes nothing and is not listed");
+        JsonNode update = json.get("statements").get(0);
+        assertEquals("UPDATE", update.get("kind").asText());
+        assertEquals("public.patients", update.get("table").asText());
+        assertEquals(9, update.get("rowsAffected").asLong());
+        assertEquals(9, update.get("rowsCaptured").asLong());
+        assertEquals("[\"region\",\"id\"]", update.get("keyColumns").toString());
+        assertEquals("(0,6)", update.get("minKey").asText());
+        assertEquals("(2,11)", update.get("maxKey").asText());
+        assertTrue(update.get("rescueTable").asText().startsWith("rescue.r_"));
+        assertTrue(update.has("expiresAt"));
+        assertEquals("(0,99)", json.get("statements").get(2).get("minKey").asText());
+
+        String comment = rescue.single("SELECT obj_description(to_regclass('" + update.get("rescueTable").asText() + "'), 'pg_class')");
+        assertTrue(comment.contains(run.runId()) && comment.contains(run.checksum()) && comment.contains("expires"), comment);
+
+        List<String> everythingThatLeavesTheDatabase = List.of(manifest, Json.pretty(run), events.toString(),
+                events.stream().map(Json::line).toList().toString(), comment,
+                rescue.single("SELECT statements::text FROM script_runner.runs WHERE run_id = '" + run.runId() + "'"),
+                rescue.single("SELECT manifest::text FROM script_runner.rescue_manifests WHERE run_id = '" + run.runId() + "'"));
+        for (String text : everythingThatLeavesTheDatabase) {
+            assertFalse(text.contains(SECRET_TEXT) || text.contains(SECRET_NUMBER), text);
+        }
+        assertEquals("9", rescue.single("SELECT count(*) FROM " + update.get("rescueTable").asText() + " WHERE note = '" + SECRET_TEXT + "'"),
+                "the values themselves stay in the database");
+    }
+}

@@ -1,0 +1,226 @@
+package io.jenkins.plugins.prodscript.audit;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.model.Run;
+import java.util.ArrayList;
+import java.util.List;
+import jenkins.model.RunAction2;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
+
+/**
+ * The audit record of the script run a build made: what ran, from which commit, where, for whom, and with what
+ * result. Shown on the build page (summary.jelly), exported in the build's remote API, read by the run history, and
+ * kept in {@code build.xml} for as long as the build is.
+ *
+ * <p>Plain values only (no engine types, no secrets), so XStream writes and reads it without Jenkins' class filter
+ * objecting. The getters are an interface other pages and API clients rely on: keep them stable.
+ */
+@ExportedBean(defaultVisibility = 2)
+public final class ScriptRunAction implements RunAction2 {
+    private final String runId;
+    private final String rehearsalRunId;
+    private final String scriptPath;
+    private final String targetName;
+    private final String tier;
+    private final String jdbcUrl;
+    private final String mode;
+    private final String revertsRunId;
+    private final String requester;
+    private final String commit;
+    private volatile String checksum;
+    private volatile ScriptRunStatus status = ScriptRunStatus.PLANNING;
+    private volatile String message;
+    private volatile long rowsChanged;
+    private volatile ArrayList<StatementRows> statements = new ArrayList<>();
+    private volatile ArrayList<RescueTable> rescueTables = new ArrayList<>();
+    private volatile ArrayList<String> artifacts = new ArrayList<>();
+
+    private transient Run<?, ?> run;
+
+    /**
+     * @param runId          the engine run id this build stands for: the run's for run and revert, the rehearsal's
+     *                       for rehearse
+     * @param rehearsalRunId the engine run id of the rehearsal
+     * @param scriptPath     the script, relative to the checkout (or, for a revert, the reversal's name)
+     * @param targetName     the target's name
+     * @param tier           the target's tier
+     * @param jdbcUrl        the target's URL (never carries a password)
+     * @param mode           {@code rehearse}, {@code run} or {@code revert}
+     * @param revertsRunId   for a revert, the run it reverses; otherwise null
+     * @param requester      the user id who started the build, or null when no user did
+     * @param commit         the commit the script came from, or null when unknown
+     */
+    @SuppressWarnings("checkstyle:ParameterNumber") // one audited fact each
+    public ScriptRunAction(String runId, String rehearsalRunId, String scriptPath, String targetName, String tier,
+                           String jdbcUrl, String mode, String revertsRunId, String requester, String commit) {
+        this.runId = runId;
+        this.rehearsalRunId = rehearsalRunId;
+        this.scriptPath = scriptPath;
+        this.targetName = targetName;
+        this.tier = tier;
+        this.jdbcUrl = jdbcUrl;
+        this.mode = mode;
+        this.revertsRunId = revertsRunId;
+        this.requester = requester;
+        this.commit = commit;
+    }
+
+    /** The script run of {@code run}, if it made one. */
+    public static @CheckForNull ScriptRunAction of(Run<?, ?> run) {
+        return run.getAction(ScriptRunAction.class);
+    }
+
+    @Exported
+    public String getRunId() {
+        return runId;
+    }
+
+    @Exported
+    public String getRehearsalRunId() {
+        return rehearsalRunId;
+    }
+
+    @Exported
+    public String getScriptPath() {
+        return scriptPath;
+    }
+
+    @Exported
+    public @CheckForNull String getCommit() {
+        return commit;
+    }
+
+    /** SHA-256 of the script, once it has been read. */
+    @Exported
+    public @CheckForNull String getChecksum() {
+        return checksum;
+    }
+
+    @Exported
+    public String getTargetName() {
+        return targetName;
+    }
+
+    @Exported
+    public String getTier() {
+        return tier;
+    }
+
+    @Exported
+    public String getJdbcUrl() {
+        return jdbcUrl;
+    }
+
+    @Exported
+    public String getMode() {
+        return mode;
+    }
+
+    @Exported
+    public @CheckForNull String getRevertsRunId() {
+        return revertsRunId;
+    }
+
+    @Exported
+    public @CheckForNull String getRequester() {
+        return requester;
+    }
+
+    @Exported
+    public ScriptRunStatus getStatus() {
+        return status;
+    }
+
+    /** Why the run was refused, failed, rejected or expired; null otherwise. */
+    @Exported
+    public @CheckForNull String getMessage() {
+        return message;
+    }
+
+    /** Rows inserted, updated and deleted: by the committed run, or what the rehearsal would have changed. */
+    @Exported
+    public long getRowsChanged() {
+        return rowsChanged;
+    }
+
+    /** Rows per statement, of the run, or of the rehearsal until the run has happened. */
+    @Exported
+    public List<StatementRows> getStatements() {
+        return List.copyOf(statements);
+    }
+
+    @Exported
+    public List<RescueTable> getRescueTables() {
+        return List.copyOf(rescueTables);
+    }
+
+    /** The archived files, as paths under the build's artifacts, e.g. {@code prodscript/plan.json}. */
+    @Exported
+    public List<String> getArtifacts() {
+        return List.copyOf(artifacts);
+    }
+
+    public boolean hasArtifact(String name) {
+        return artifacts.contains(ArtifactNames.path(name));
+    }
+
+    public Run<?, ?> getRun() {
+        return run;
+    }
+
+    public void setChecksum(String checksum) {
+        this.checksum = checksum;
+    }
+
+    public void setStatus(ScriptRunStatus status, @CheckForNull String message) {
+        this.status = status;
+        this.message = message;
+    }
+
+    /** The rows per statement of the latest rehearsal or run. */
+    public void setRows(long rowsChanged, List<StatementRows> statements) {
+        this.rowsChanged = rowsChanged;
+        this.statements = new ArrayList<>(statements);
+    }
+
+    public void setRescueTables(List<RescueTable> rescueTables) {
+        this.rescueTables = new ArrayList<>(rescueTables);
+    }
+
+    public void addArtifacts(List<String> paths) {
+        ArrayList<String> all = new ArrayList<>(artifacts);
+        for (String path : paths) {
+            if (!all.contains(path)) {
+                all.add(path);
+            }
+        }
+        artifacts = all;
+    }
+
+    @Override
+    public void onAttached(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    @Override
+    public void onLoad(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    /** Shown on the build page only (summary.jelly); the record needs no page of its own. */
+    @Override
+    public String getIconFileName() {
+        return null;
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "Production script run";
+    }
+
+    @Override
+    public String getUrlName() {
+        return null;
+    }
+}

@@ -1,0 +1,37 @@
+package io.jenkins.plugins.prodscript.audit;
+
+/** Where a build's script run stands, as shown on the build page and in the remote API. */
+public enum ScriptRunStatus {
+    /** Reading and planning the script. */
+    PLANNING,
+    /** The script or the request was refused before any database work; nothing ran. */
+    REFUSED,
+    /** Rehearsing on the target (always rolled back). */
+    REHEARSING,
+    /** The rehearsal succeeded and was rolled back; a rehearse-only build ends here. */
+    REHEARSED,
+    /** The rehearsal failed; everything was rolled back and no approval was asked. */
+    REHEARSAL_FAILED,
+    /** Rehearsed, waiting for approvals. */
+    WAITING_FOR_APPROVAL,
+    /** An approver rejected the run, or the requester withdrew it; nothing ran. */
+    REJECTED,
+    /** Not enough approvals arrived in time; nothing ran. */
+    EXPIRED,
+    /** Approved; running on the target. */
+    RUNNING,
+    /** The run committed. */
+    COMMITTED,
+    /** The run failed and was rolled back. */
+    FAILED,
+    /** The run was aborted and rolled back. */
+    CANCELLED;
+
+    /** True when the run is over, whatever its outcome. */
+    public boolean isFinal() {
+        return switch (this) {
+            case REFUSED, REHEARSED, REHEARSAL_FAILED, REJECTED, EXPIRED, COMMITTED, FAILED, CANCELLED -> true;
+            default -> false;
+        };
+    }
+}

@@ -1,0 +1,44 @@
+package io.jenkins.plugins.prodscript.run;
+
+import hudson.AbortException;
+import hudson.remoting.VirtualChannel;
+import io.prodscript.engine.Refusal;
+import io.prodscript.engine.ScriptEngine;
+import io.prodscript.engine.plan.Plan;
+import io.prodscript.engine.report.Json;
+import java.io.File;
+import java.io.IOException;
+import jenkins.MasterToSlaveFileCallable;
+
+/**
+ * Reads and plans a script on the agent that has the checkout. The engine refuses paths outside the checkout
+ * (absolute, {@code ..}, symbolic links out), files that are not {@code .sql}, and scripts it cannot run safely; its
+ * message becomes the build's failure, and no database has been touched. With rescue, it also refuses statements whose
+ * changes could not be saved, unless the script declares another way back.
+ */
+final class PlanScript extends MasterToSlaveFileCallable<PlannedScript> {
+    private static final long serialVersionUID = 1L;
+
+    private final String scriptPath;
+
+    PlanScript(String scriptPath) {
+        this.scriptPath = scriptPath;
+    }
+
+    @Override
+    public PlannedScript invoke(File root, VirtualChannel channel) throws IOException {
+        Plan plan = plan(root, scriptPath);
+        return new PlannedScript(plan.scriptPath(), plan.checksum(), plan.statements().size(), Json.pretty(plan));
+    }
+
+    /** Reads and plans {@code scriptPath} below {@code root}, turning the engine's refusal into a build failure. */
+    static Plan plan(File root, String scriptPath) throws AbortException {
+        ScriptEngine engine = Engines.withRescue();
+        try {
+            return engine.plan(engine.read(root.toPath(), scriptPath));
+        } catch (Refusal refusal) {
+            // The engine's own words; Refusal itself must not cross remoting (library class).
+            throw new AbortException("Refused: " + refusal.getMessage() + ". Nothing was run.");
+        }
+    }
+}

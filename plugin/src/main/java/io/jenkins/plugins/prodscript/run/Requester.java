@@ -1,0 +1,23 @@
+package io.jenkins.plugins.prodscript.run;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.model.Cause;
+import hudson.model.Run;
+
+/**
+ * Who asked for a build. Builds execute as SYSTEM, so the person is taken from the build's cause, never from the
+ * thread's authentication.
+ */
+public final class Requester {
+    private Requester() {
+    }
+
+    /** The user id of the user who started {@code run}, or null when no signed-in user did (timer, upstream...). */
+    public static @CheckForNull String of(Run<?, ?> run) {
+        Cause.UserIdCause cause = run.getCause(Cause.UserIdCause.class);
+        if (cause == null || cause.getUserId() == null || cause.getUserId().isBlank()) {
+            return null;
+        }
+        return cause.getUserId();
+    }
+}

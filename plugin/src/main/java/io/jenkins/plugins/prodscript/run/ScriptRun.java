@@ -1,0 +1,292 @@
+package io.jenkins.plugins.prodscript.run;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.prodscript.approval.ApprovalAction;
+import io.jenkins.plugins.prodscript.approval.ApprovalOutcome;
+import io.jenkins.plugins.prodscript.approval.ApprovalRequest;
+import io.jenkins.plugins.prodscript.audit.ArtifactNames;
+import io.jenkins.plugins.prodscript.audit.ArtifactStage;
+import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
+import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
+import io.jenkins.plugins.prodscript.target.DatabaseLogin;
+import io.jenkins.plugins.prodscript.target.ProductionScriptTargets;
+import io.jenkins.plugins.prodscript.target.TargetCredentials;
+import io.jenkins.plugins.prodscript.target.TargetDatabase;
+import io.prodscript.engine.execution.Mode;
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One build's script run, from the controller's side, shared by the job type and the Pipeline step. It has three
+ * phases so that the waiting in between can be blocking (job type) or asynchronous (Pipeline step):
+ * <ol>
+ *   <li>{@link #prepare}: resolve the target and its login, read and plan the script on the agent, rehearse it there
+ *       (always rolled back), archive the plan and the rehearsal;</li>
+ *   <li>{@link #approvalRequest}: what approvers are asked to approve (the caller opens the approval);</li>
+ *   <li>{@link #complete}: once approved, write the decisions into the target's approval ledger, re-read the script
+ *       and check it is the approved one, run it, archive the result.</li>
+ * </ol>
+ * Every phase keeps the build's {@link ScriptRunAction} up to date and archives what it produced, also when it fails.
+ * The login is resolved in each phase and only ever sent to the agent; it is never stored.
+ */
+public final class ScriptRun {
+    /** The folder of the stage where a revert's reversal script is put. */
+    private static final String REVERSAL_FOLDER = "revert";
+
+    private final Run<?, ?> build;
+    private final FilePath workspace;
+    private final Launcher launcher;
+    private final TaskListener listener;
+
+    /**
+     * @param build     the build making the run
+     * @param workspace the checkout, on the agent that runs the script
+     * @param launcher  a launcher on that agent (used to archive)
+     * @param listener  the build log
+     */
+    public ScriptRun(Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener) {
+        this.build = build;
+        this.workspace = workspace;
+        this.launcher = launcher;
+        this.listener = listener;
+    }
+
+    /**
+     * Plans and rehearses. For a rehearse-only build this is the whole run.
+     *
+     * @throws AbortException with the reason, when the request or the script is refused or the rehearsal fails;
+     *                        nothing was changed then
+     */
+    public PreparedRun prepare(ScriptRunSpec spec) throws IOException, InterruptedException {
+        if (ScriptRunAction.of(build) != null) {
+            throw new AbortException("This build already made a script run; one run per build keeps its audit record and"
+                    + " artifacts unambiguous. Nothing was run.");
+        }
+        TargetDatabase target = ProductionScriptTargets.get().require(spec.getTargetName());
+        RunMode mode = spec.getMode();
+        String requester = Requester.of(build);
+        if (mode.changesData() && requester == null) {
+            throw new AbortException("A " + mode.id() + " changes data, so a signed-in user must start it: approvals are"
+                    + " checked against who asked. Nothing was run.");
+        }
+        String commit = CommitSource.find(build, listener);
+        String rehearsalRunId = UUID.randomUUID().toString();
+        String runId = mode.changesData() ? UUID.randomUUID().toString() : rehearsalRunId;
+        String displayPath = mode == RunMode.REVERT ? "reversal of run " + spec.getRevertRunId() : spec.getScriptPath();
+        ScriptRunAction action = new ScriptRunAction(runId, rehearsalRunId, displayPath, target.getName(),
+                target.getTier(), target.getJdbcUrl(), mode.id(), spec.getRevertRunId(), requester, commit);
+        build.addAction(action);
+        build.save();
+        log("Production script: " + mode.id() + " " + displayPath + " on target " + target.getName() + " (tier "
+                + target.getTier() + ", " + target.getJdbcUrl() + "), requested by "
+                + (requester == null ? "no signed-in user" : requester) + (commit == null ? "" : ", commit " + commit));
+
+        ArtifactStage stage = ArtifactStage.of(workspace, rehearsalRunId);
+        try {
+            stage.create();
+            DatabaseLogin login = TargetCredentials.forBuild(build, target);
+            ScriptLocation location = mode == RunMode.REVERT
+                    ? ReversalScript.stage(stage.child(REVERSAL_FOLDER), target.settings(), login, spec.getRevertRunId())
+                    : new ScriptLocation(workspace, spec.getScriptPath());
+            PlannedScript planned = location.root().act(new PlanScript(location.path()));
+            action.setChecksum(planned.getChecksum());
+            stage.write(ArtifactNames.PLAN, planned.getPlanJson());
+            log("Planned " + planned.getScriptPath() + ": " + planned.getStatementCount() + " statement(s), sha256 "
+                    + planned.getChecksum());
+
+            update(action, ScriptRunStatus.REHEARSING, null);
+            ExecutionReport rehearsal = execute(location, target, login, Mode.REHEARSE, rehearsalRunId, planned.getChecksum(),
+                    spec.getRevertRunId(), requester, commit, stage);
+            // Written byte for byte as digested, so anyone can check the approved digest against the artifact.
+            stage.write(ArtifactNames.REHEARSAL, rehearsal.getResultLine());
+            action.setRows(rehearsal.getRowsChanged(), rehearsal.getStatements());
+            if (!rehearsal.succeeded()) {
+                update(action, ScriptRunStatus.REHEARSAL_FAILED, rehearsal.describe());
+                throw new AbortException("The rehearsal did not succeed: " + rehearsal.describe()
+                        + ". Everything was rolled back" + (mode.changesData() ? "; no approval was asked." : "."));
+            }
+            update(action, mode.changesData() ? ScriptRunStatus.WAITING_FOR_APPROVAL : ScriptRunStatus.REHEARSED, null);
+            return new PreparedRun(runId, rehearsalRunId, mode, location.path(), mode == RunMode.REVERT, displayPath,
+                    planned.getChecksum(), commit, target.getName(), requester, rehearsal.digest(),
+                    rehearsal.getSummaryLines(), spec.getRevertRunId());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            recordFailure(action, e, ScriptRunStatus.REFUSED);
+            throw e;
+        } finally {
+            archive(stage, action);
+        }
+    }
+
+    /** What approvers are asked to approve, with the policy of the target as configured now. */
+    public ApprovalRequest approvalRequest(PreparedRun prepared) throws AbortException {
+        TargetDatabase target = ProductionScriptTargets.get().require(prepared.getTargetName());
+        return new ApprovalRequest(prepared.getRunId(), prepared.getDisplayPath(), prepared.getChecksum(),
+                prepared.getCommit(), target.getName(), target.getTier(), prepared.getMode().id(),
+                prepared.getRehearsalDigest(), prepared.getRequester(), prepared.getRehearsalLines(),
+                target.getEffectiveRequiredApprovals(), target.approverList(), target.approverGroupList(),
+                TimeUnit.HOURS.toMillis(target.getMaxWaitHours()));
+    }
+
+    /**
+     * Runs the prepared script once approvals have decided, or records why it does not run.
+     *
+     * @throws AbortException when the approval was rejected or expired, the script changed, or the run did not commit;
+     *                        in each case nothing was changed
+     */
+    public ExecutionReport complete(PreparedRun prepared, ApprovalOutcome outcome) throws IOException, InterruptedException {
+        ScriptRunAction action = ScriptRunAction.of(build);
+        if (action == null) {
+            throw new AbortException("This build has no record of the prepared run " + prepared.getRunId() + ". Nothing was run.");
+        }
+        ArtifactStage stage = ArtifactStage.of(workspace, prepared.getRehearsalRunId());
+        try {
+            ApprovalAction approval = ApprovalAction.of(build);
+            if (approval == null) {
+                throw new AbortException("The build has no approval record for run " + prepared.getRunId() + ". Nothing was run.");
+            }
+            ApprovalRequest approved = approval.getRequest();
+            TargetDatabase target = ProductionScriptTargets.get().require(prepared.getTargetName());
+            DatabaseLogin login = TargetCredentials.forBuild(build, target);
+            RecordApprovals decisions = new RecordApprovals(target.settings(), login, approved, approval.getDecisions());
+            if (!outcome.isApproved()) {
+                ScriptRunStatus status = outcome.getState() == ApprovalOutcome.State.EXPIRED
+                        ? ScriptRunStatus.EXPIRED : ScriptRunStatus.REJECTED;
+                update(action, status, outcome.getReason());
+                recordRejectedDecisions(decisions, target);
+                throw new AbortException("Not run: the approval was " + status.name().toLowerCase(java.util.Locale.ROOT)
+                        + " (" + outcome.getReason() + "). Nothing was changed.");
+            }
+            update(action, ScriptRunStatus.RUNNING, null);
+            // Before the run, and fatal when it fails: no run without its approvals on record in the database.
+            int recorded = workspace.getChannel().call(decisions);
+            log("Recorded " + recorded + " approval decision(s) in the approval ledger of " + target.getName());
+
+            // The approved checksum, not the one planned here: what runs must be exactly what was approved.
+            ExecutionReport report = execute(locationOf(prepared, stage), target, login, Mode.RUN, prepared.getRunId(),
+                    approved.getChecksum(), prepared.getRevertRunId(), prepared.getRequester(), prepared.getCommit(), stage);
+            stage.write(ArtifactNames.RUN, report.getResultJson());
+            if (report.getManifestJson() != null) {
+                stage.write(ArtifactNames.MANIFEST, report.getManifestJson());
+            }
+            if (report.getReversalSql() != null) {
+                stage.write(ArtifactNames.REVERSAL, report.getReversalSql());
+            }
+            action.setRows(report.getRowsChanged(), report.getStatements());
+            action.setRescueTables(report.getRescueTables());
+            if (!report.committed()) {
+                update(action, report.cancelled() ? ScriptRunStatus.CANCELLED : ScriptRunStatus.FAILED, report.describe());
+                throw new AbortException("The run did not commit: " + report.describe() + ". Everything was rolled back.");
+            }
+            update(action, ScriptRunStatus.COMMITTED, null);
+            return report;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            recordFailure(action, e, ScriptRunStatus.FAILED);
+            throw e;
+        } finally {
+            archive(stage, action);
+        }
+    }
+
+    /**
+     * A rejected or expired run's decisions belong in the database's approval ledger too; the build ends as not
+     * approved whether or not they can be written, so a failure here is only reported.
+     */
+    private void recordRejectedDecisions(RecordApprovals decisions, TargetDatabase target) throws InterruptedException {
+        try {
+            int recorded = workspace.getChannel().call(decisions);
+            log("Recorded " + recorded + " approval decision(s) in the approval ledger of " + target.getName());
+        } catch (IOException e) {
+            log("WARNING: " + e.getMessage() + "; the decisions stay in this build's record");
+        }
+    }
+
+    /** The audit record of this build's run, or null before {@link #prepare}. */
+    public @CheckForNull ScriptRunAction record() {
+        return ScriptRunAction.of(build);
+    }
+
+    private ScriptLocation locationOf(PreparedRun prepared, ArtifactStage stage) {
+        return prepared.isStaged()
+                ? new ScriptLocation(stage.child(REVERSAL_FOLDER), prepared.getScriptPath())
+                : new ScriptLocation(workspace, prepared.getScriptPath());
+    }
+
+    @SuppressWarnings("checkstyle:ParameterNumber") // the engine request's parts
+    private ExecutionReport execute(ScriptLocation location, TargetDatabase target, DatabaseLogin login, Mode mode,
+                                    String runId, String expectedChecksum, String revertsRunId, String requester,
+                                    String commit, ArtifactStage stage) throws IOException, InterruptedException {
+        ExecuteScript task = new ExecuteScript(location.path(), expectedChecksum, target.settings(), login, mode,
+                requester, commit, runId, revertsRunId, stage.pathOf(ArtifactNames.EVENTS), listener);
+        ExecutionReport report = location.root().act(task);
+        if (report.getProblem() != null) {
+            log("WARNING: " + report.getProblem());
+        }
+        // On a local channel the abort reaches us as the interrupt flag, after the engine rolled back. An abort that
+        // came after the commit changes nothing: the run is reported as what it was.
+        if (Thread.interrupted()) {
+            if (!report.committed()) {
+                throw new InterruptedException("Aborted; run " + runId + " ended " + report.describe());
+            }
+            log("The abort arrived after run " + runId + " had committed; it stays committed.");
+        }
+        return report;
+    }
+
+    /** Records why the phase ended, unless it already recorded a more precise status. */
+    private void recordFailure(ScriptRunAction action, Exception e, ScriptRunStatus statusForAbort) {
+        if (action.getStatus().isFinal()) {
+            return;
+        }
+        if (e instanceof InterruptedException) {
+            update(action, ScriptRunStatus.CANCELLED, "Aborted. The engine cancels and rolls back work in progress;"
+                    + " the target's ledger (script_runner.runs) has the final state of run " + action.getRunId() + ".");
+        } else if (e instanceof AbortException) {
+            update(action, statusForAbort, e.getMessage());
+        } else {
+            update(action, ScriptRunStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private void update(ScriptRunAction action, ScriptRunStatus status, @CheckForNull String message) {
+        action.setStatus(status, message);
+        save();
+    }
+
+    /**
+     * Archives what the phase produced, and removes the stage once the run is over. A failure here is reported but
+     * never hides the phase's own outcome.
+     */
+    private void archive(ArtifactStage stage, ScriptRunAction action) {
+        try {
+            action.addArtifacts(stage.archive(build, launcher, listener));
+            save();
+            if (action.getStatus().isFinal()) {
+                stage.delete();
+            }
+        } catch (IOException e) {
+            log("WARNING: could not archive the run's files: " + e.getMessage());
+        } catch (InterruptedException e) {
+            log("WARNING: archiving the run's files was interrupted");
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void save() {
+        try {
+            build.save();
+        } catch (IOException e) {
+            log("WARNING: could not save the build record: " + e.getMessage());
+        }
+    }
+
+    private void log(String line) {
+        listener.getLogger().println(line);
+    }
+}

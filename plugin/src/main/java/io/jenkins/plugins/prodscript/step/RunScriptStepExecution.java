@@ -1,0 +1,198 @@
+package io.jenkins.plugins.prodscript.step;
+
+import hudson.AbortException;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.Queue;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.model.queue.Tasks;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
+import io.jenkins.plugins.prodscript.approval.ApprovalAction;
+import io.jenkins.plugins.prodscript.approval.ApprovalOutcome;
+import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
+import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
+import io.jenkins.plugins.prodscript.run.PreparedRun;
+import io.jenkins.plugins.prodscript.run.ScriptRun;
+import io.jenkins.plugins.prodscript.run.ScriptRunSpec;
+import java.io.IOException;
+import java.util.concurrent.Future;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.springframework.security.core.Authentication;
+
+/**
+ * Runs {@code runScript} asynchronously, in the manner of the {@code input} step: {@link #start()} returns at once,
+ * the work happens on {@link StepThreads}, and while approvals are awaited no thread is held. The approval itself is
+ * kept by the build's {@link ApprovalAction}; this execution keeps only the prepared run (plain values, in the
+ * Pipeline's program state), so after a controller restart {@link #onResume()} reattaches to the approval and carries on.
+ */
+final class RunScriptStepExecution extends StepExecution {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOGGER = Logger.getLogger(RunScriptStepExecution.class.getName());
+
+    private final ScriptRunSpec spec;
+    /** Set once the rehearsal succeeded and approvals are awaited. */
+    private PreparedRun waiting;
+    /** Set once the approved run has started on the target: a restart after that must not run it again. */
+    private boolean runStarted;
+
+    private transient volatile Future<?> task;
+    private transient volatile boolean stopped;
+
+    RunScriptStepExecution(StepContext context, ScriptRunSpec spec) {
+        super(context);
+        this.spec = spec;
+    }
+
+    @Override
+    public boolean start() {
+        submit(this::prepare);
+        return false;
+    }
+
+    /** Plans and rehearses; for a rehearsal that is all, otherwise the approval is opened and awaited. */
+    private void prepare() throws Exception {
+        ScriptRun scriptRun = scriptRun();
+        PreparedRun prepared = scriptRun.prepare(spec);
+        if (!prepared.needsApproval()) {
+            succeed();
+            return;
+        }
+        waiting = prepared;
+        getContext().saveState().get();
+        ApprovalAction approval = ApprovalAction.open(run(), scriptRun.approvalRequest(prepared), listener());
+        approval.whenDecided(this::decided);
+    }
+
+    /** Called by whoever settled the approval (a web request or the expiry timer): hand over to a worker thread. */
+    private void decided(ApprovalOutcome outcome) {
+        if (!stopped) {
+            submit(() -> complete(outcome));
+        }
+    }
+
+    private void complete(ApprovalOutcome outcome) throws Exception {
+        if (outcome.isApproved()) {
+            runStarted = true;
+            getContext().saveState().get();
+        }
+        scriptRun().complete(waiting, outcome);
+        succeed();
+    }
+
+    private void succeed() throws IOException, InterruptedException {
+        ScriptRunAction record = ScriptRunAction.of(run());
+        if (record == null) {
+            throw new AbortException("The build has no record of its script run.");
+        }
+        getContext().onSuccess(StepSummary.of(record));
+    }
+
+    /**
+     * After a controller restart: a run waiting for approval reattaches to it; a run that was rehearsing (always rolled
+     * back) or running cannot be resumed in the middle, and says where its outcome can be found.
+     */
+    @Override
+    public void onResume() {
+        if (runStarted) {
+            getContext().onFailure(new AbortException("Jenkins restarted while run " + waiting.getRunId()
+                    + " was running on " + waiting.getTargetName() + ". It was not started again: the target's ledger"
+                    + " (script_runner.runs) records whether it committed or rolled back."));
+        } else if (waiting != null) {
+            submit(this::reattach);
+        } else {
+            getContext().onFailure(new AbortException("Jenkins restarted while the script was being planned or rehearsed;"
+                    + " rehearsals always roll back, so nothing was changed. Run the step again."));
+        }
+    }
+
+    private void reattach() throws Exception {
+        ApprovalAction existing = ApprovalAction.of(run());
+        if (existing == null) {
+            throw new AbortException("The build lost its approval record for run " + waiting.getRunId() + ". Nothing was run.");
+        }
+        ApprovalAction.open(run(), existing.getRequest(), listener()).whenDecided(this::decided);
+    }
+
+    /**
+     * Aborting: interrupts the work in progress (on the agent that cancels the engine's run, which rolls back) and fails
+     * the step at once. Nothing here blocks: this may be called on the CPS thread.
+     */
+    @Override
+    public void stop(Throwable cause) throws Exception {
+        stopped = true;
+        Future<?> current = task;
+        if (current != null) {
+            current.cancel(true);
+        }
+        if (waiting != null && !runStarted) {
+            Timer.get().submit(this::recordAbortWhileWaiting);
+        }
+        getContext().onFailure(cause);
+    }
+
+    private void recordAbortWhileWaiting() {
+        try {
+            Run<?, ?> run = run();
+            ScriptRunAction record = ScriptRunAction.of(run);
+            if (record != null && !record.getStatus().isFinal()) {
+                record.setStatus(ScriptRunStatus.CANCELLED, "Aborted while waiting for approval; nothing was run.");
+                run.save();
+            }
+        } catch (IOException | InterruptedException e) {
+            LOGGER.log(Level.WARNING, "Could not record the abort of " + getContext(), e);
+        }
+    }
+
+    @Override
+    public String getStatus() {
+        if (runStarted) {
+            return "running " + waiting.getRunId() + " on " + waiting.getTargetName();
+        }
+        return waiting == null ? "planning and rehearsing" : "waiting for approval of run " + waiting.getRunId();
+    }
+
+    /** Runs {@code work} on a worker thread, as the build's authentication; any failure fails the step. */
+    private void submit(Work work) {
+        task = StepThreads.EXECUTOR.submit(() -> {
+            try (ACLContext ignored = ACL.as2(authentication())) {
+                work.run();
+            } catch (Throwable t) {
+                if (!stopped) {
+                    getContext().onFailure(t);
+                }
+            }
+        });
+    }
+
+    /**
+     * Who the build runs as (SYSTEM unless an authorization plugin says otherwise), so that credentials are looked up
+     * exactly as for the build's other steps.
+     */
+    private Authentication authentication() throws IOException, InterruptedException {
+        Object job = run().getParent();
+        return job instanceof Queue.Task queueTask ? Tasks.getAuthenticationOf2(queueTask) : ACL.SYSTEM2;
+    }
+
+    private ScriptRun scriptRun() throws IOException, InterruptedException {
+        return new ScriptRun(run(), getContext().get(FilePath.class), getContext().get(Launcher.class), listener());
+    }
+
+    private Run<?, ?> run() throws IOException, InterruptedException {
+        return getContext().get(Run.class);
+    }
+
+    private TaskListener listener() throws IOException, InterruptedException {
+        return getContext().get(TaskListener.class);
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws Exception;
+    }
+}

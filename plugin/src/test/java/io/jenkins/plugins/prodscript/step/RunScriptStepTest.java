@@ -1,0 +1,68 @@
+package io.jenkins.plugins.prodscript.step;
+
+import static io.jenkins.plugins.prodscript.testing.Fixtures.configureTarget;
+import static io.jenkins.plugins.prodscript.testing.Fixtures.filesContaining;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import hudson.model.Result;
+import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
+import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
+import io.jenkins.plugins.prodscript.testing.TestTarget;
+import java.util.List;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+@WithJenkins
+class RunScriptStepTest {
+    private static final String WRITE_SCRIPT = "writeFile file: 'scripts/fix.sql', text: '''-- @expect-rows 1: 2\n"
+            + "UPDATE accounts SET email = lower(email) WHERE email <> lower(email);\n'''\n";
+
+    @Test
+    void rehearsesInTheWorkspaceAndReturnsTheSummary(JenkinsRule j) throws Exception {
+        TestTarget database = TestTarget.create();
+        configureTarget("staging-db", database, "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, "pipeline");
+        job.setDefinition(new CpsFlowDefinition("node {\n" + WRITE_SCRIPT
+                + "  def r = runScript script: 'scripts/fix.sql', target: 'staging-db'\n"
+                + "  echo \"status=${r.status} rows=${r.rowsChanged} statements=${r.statements.size()} checksum=${r.checksum}\"\n"
+                + "}", true));
+
+        WorkflowRun build = j.assertBuildStatusSuccess(job.scheduleBuild2(0));
+
+        ScriptRunAction record = build.getAction(ScriptRunAction.class);
+        assertEquals(ScriptRunStatus.REHEARSED, record.getStatus());
+        j.assertLogContains("status=REHEARSED rows=2 statements=1 checksum=" + record.getChecksum(), build);
+        assertEquals(2, database.upperCaseEmails());
+        assertEquals(List.of(), filesContaining(build, TestTarget.PASSWORD));
+    }
+
+    @Test
+    void refusalFailsTheBuildWithTheEnginesReason(JenkinsRule j) throws Exception {
+        TestTarget database = TestTarget.create();
+        configureTarget("staging-db", database, "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, "escaping");
+        job.setDefinition(new CpsFlowDefinition(
+                "node { runScript script: '../outside.sql', target: 'staging-db' }", true));
+
+        WorkflowRun build = j.assertBuildStatus(Result.FAILURE, job.scheduleBuild2(0));
+
+        j.assertLogContains("leaves the checkout", build);
+        assertEquals(2, database.upperCaseEmails());
+    }
+
+    @Test
+    void unknownTargetIsRefusedBeforeAnythingRuns(JenkinsRule j) throws Exception {
+        configureTarget("staging-db", TestTarget.create(), "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, "unknown-target");
+        job.setDefinition(new CpsFlowDefinition("node {\n" + WRITE_SCRIPT
+                + "  runScript script: 'scripts/fix.sql', target: 'nowhere'\n}", true));
+
+        WorkflowRun build = j.assertBuildStatus(Result.FAILURE, job.scheduleBuild2(0));
+
+        j.assertLogContains("Unknown target 'nowhere'. Configured targets: staging-db", build);
+    }
+}

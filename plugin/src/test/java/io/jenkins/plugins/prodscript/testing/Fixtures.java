@@ -1,0 +1,103 @@
+package io.jenkins.plugins.prodscript.testing;
+
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import hudson.model.Cause;
+import hudson.model.Item;
+import hudson.model.ParametersAction;
+import hudson.model.Run;
+import hudson.model.StringParameterValue;
+import io.jenkins.plugins.prodscript.approval.ProductionScriptPermissions;
+import io.jenkins.plugins.prodscript.target.ProductionScriptTargets;
+import io.jenkins.plugins.prodscript.target.TargetDatabase;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import jenkins.model.Jenkins;
+import org.htmlunit.HttpMethod;
+import org.htmlunit.WebRequest;
+import org.htmlunit.util.NameValuePair;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.MockAuthorizationStrategy;
+
+/** Targets, credentials, people and parameters the plugin's Jenkins tests share. */
+public final class Fixtures {
+    public static final String CREDENTIALS_ID = "target-login";
+    /** Lower-cases the two upper-case emails; expects exactly two rows. */
+    public static final String FIX_EMAILS = "-- @description lower-case emails\n-- @ticket OPS-1\n-- @expect-rows 1: 2\n"
+            + "UPDATE accounts SET email = lower(email) WHERE email <> lower(email);\n";
+
+    private Fixtures() {
+    }
+
+    /** Configures target {@code name} on {@code database} with the test login stored as a credential. */
+    public static TargetDatabase configureTarget(String name, TestTarget database, String tier) throws Exception {
+        addLogin();
+        TargetDatabase target = new TargetDatabase(name, database.url(), CREDENTIALS_ID);
+        target.setTier(tier);
+        List<TargetDatabase> targets = new ArrayList<>(ProductionScriptTargets.get().getTargets());
+        targets.add(target);
+        ProductionScriptTargets.get().setTargets(targets);
+        return target;
+    }
+
+    public static void addLogin() throws Exception {
+        SystemCredentialsProvider provider = SystemCredentialsProvider.getInstance();
+        if (provider.getCredentials().stream().noneMatch(c -> c instanceof UsernamePasswordCredentialsImpl u
+                && u.getId().equals(CREDENTIALS_ID))) {
+            provider.getCredentials().add(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, CREDENTIALS_ID,
+                    "login of the test target", TestTarget.USER, TestTarget.PASSWORD));
+            provider.save();
+        }
+    }
+
+    /** alice may build (and requests runs); bob and carol may approve. */
+    public static void secure(JenkinsRule j, Item job) {
+        j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
+        j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
+                .grant(Jenkins.READ, Item.READ).everywhere().toAuthenticated()
+                .grant(Item.BUILD).onItems(job).to("alice")
+                .grant(ProductionScriptPermissions.APPROVE).onItems(job).to("bob", "carol"));
+    }
+
+    public static ParametersAction parameters(String script, String target, String mode) {
+        return new ParametersAction(new StringParameterValue("SCRIPT", script), new StringParameterValue("TARGET", target),
+                new StringParameterValue("MODE", mode), new StringParameterValue("REVERT_RUN_ID", ""));
+    }
+
+    public static Cause.UserIdCause requestedBy(String user) {
+        return new Cause.UserIdCause(user);
+    }
+
+    /** Approves {@code build} as {@code user} through the approval page's endpoint, as a browser would. */
+    public static int approve(JenkinsRule j, String user, Run<?, ?> build) throws Exception {
+        try (JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false)) {
+            wc.login(user);
+            WebRequest request = new WebRequest(wc.createCrumbedUrl(build.getUrl() + "approval/approve"), HttpMethod.POST);
+            request.setRequestParameters(List.of(new NameValuePair("comment", "checked the rehearsal")));
+            return wc.getPage(request).getWebResponse().getStatusCode();
+        }
+    }
+
+    /** Every file under the build's directory (log, build.xml, artifacts) that contains {@code secret}. */
+    public static List<Path> filesContaining(Run<?, ?> build, String secret) throws IOException {
+        File root = build.getRootDir();
+        try (Stream<Path> files = Files.walk(root.toPath())) {
+            return files.filter(Files::isRegularFile).filter(f -> contains(f, secret)).toList();
+        }
+    }
+
+    private static boolean contains(Path file, String secret) {
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(secret);
+        } catch (IOException e) {
+            throw new IllegalStateException(file.toString(), e);
+        }
+    }
+}
