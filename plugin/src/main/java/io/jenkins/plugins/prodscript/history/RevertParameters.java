@@ -37,8 +37,9 @@ final class RevertParameters {
     static ParametersAction forRevertOf(Run<?, ?> original, ScriptRunRow row) throws AbortException {
         Job<?, ?> job = original.getParent();
         ParametersDefinitionProperty property = job.getProperty(ParametersDefinitionProperty.class);
-        List<String> defined = property == null ? List.of() : property.getParameterDefinitionNames();
-        if (!defined.containsAll(List.of(MODE, REVERT_RUN_ID, SCRIPT, TARGET))) {
+        // One condition for both cases, so no path reaches property.getParameterDefinitions() below with null.
+        if (property == null
+                || !property.getParameterDefinitionNames().containsAll(List.of(MODE, REVERT_RUN_ID, SCRIPT, TARGET))) {
             throw new AbortException(job.getFullDisplayName() + " does not define the parameters " + MODE + ", "
                     + REVERT_RUN_ID + ", " + SCRIPT + " and " + TARGET + ", so it cannot start a revert");
         }

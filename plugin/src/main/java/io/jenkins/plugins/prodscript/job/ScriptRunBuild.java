@@ -9,6 +9,8 @@ import hudson.model.Executor;
 import hudson.model.Result;
 import io.jenkins.plugins.prodscript.approval.ApprovalAction;
 import io.jenkins.plugins.prodscript.approval.ApprovalOutcome;
+import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
+import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
 import io.jenkins.plugins.prodscript.run.PreparedRun;
 import io.jenkins.plugins.prodscript.run.ScriptRun;
 import io.jenkins.plugins.prodscript.run.ScriptRunSpec;
@@ -56,12 +58,30 @@ public final class ScriptRunBuild extends AbstractBuild<ScriptRunProject, Script
                 listener.error(e.getMessage());
                 return Result.FAILURE;
             } catch (InterruptedException e) {
+                recordAbortWhileWaiting(listener);
                 Executor executor = Executor.currentExecutor();
                 if (executor == null) {
                     throw e;
                 }
                 executor.recordCauseOfInterruption(ScriptRunBuild.this, listener);
                 return executor.abortResult();
+            }
+        }
+
+        /**
+         * The abort button interrupts the executor; while the build waits in {@link ApprovalAction#await} nothing else
+         * records it, so the audit record would keep saying it waits. Planning and running record their own aborts.
+         */
+        private void recordAbortWhileWaiting(BuildListener listener) {
+            ScriptRunAction record = ScriptRunAction.of(ScriptRunBuild.this);
+            if (record == null || record.getStatus().isFinal()) {
+                return;
+            }
+            record.setStatus(ScriptRunStatus.CANCELLED, "Aborted while waiting for approval; nothing was run.");
+            try {
+                ScriptRunBuild.this.save();
+            } catch (IOException x) {
+                listener.error("Could not save the build record: " + x.getMessage());
             }
         }
 

@@ -15,9 +15,8 @@ public final class Requester {
     /** The user id of the user who started {@code run}, or null when no signed-in user did (timer, upstream...). */
     public static @CheckForNull String of(Run<?, ?> run) {
         Cause.UserIdCause cause = run.getCause(Cause.UserIdCause.class);
-        if (cause == null || cause.getUserId() == null || cause.getUserId().isBlank()) {
-            return null;
-        }
-        return cause.getUserId();
+        // getUserId() is @CheckForNull: read it once, so the check covers the value that is used.
+        String userId = cause == null ? null : cause.getUserId();
+        return userId == null || userId.isBlank() ? null : userId;
     }
 }

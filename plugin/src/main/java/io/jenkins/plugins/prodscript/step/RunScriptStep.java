@@ -112,9 +112,16 @@ public final class RunScriptStep extends Step {
             return model;
         }
 
+        /** The modes are no secret, but every form endpoint checks who asks; others get the current value back. */
         @POST
-        public ListBoxModel doFillModeItems() {
+        public ListBoxModel doFillModeItems(@AncestorInPath Item item, @QueryParameter String mode) {
             ListBoxModel model = new ListBoxModel();
+            if (!mayConfigure(item)) {
+                if (mode != null && !mode.isBlank()) {
+                    model.add(mode);
+                }
+                return model;
+            }
             for (RunMode runMode : RunMode.values()) {
                 model.add(runMode.id());
             }

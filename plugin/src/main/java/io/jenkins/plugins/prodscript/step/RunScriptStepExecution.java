@@ -131,7 +131,8 @@ final class RunScriptStepExecution extends StepExecution {
             current.cancel(true);
         }
         if (waiting != null && !runStarted) {
-            Timer.get().submit(this::recordAbortWhileWaiting);
+            // execute, not submit: nobody reads a Future here, and the timer pool logs what the task throws.
+            Timer.get().execute(this::recordAbortWhileWaiting);
         }
         getContext().onFailure(cause);
     }
