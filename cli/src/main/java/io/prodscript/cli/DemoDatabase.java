@@ -12,57 +12,33 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/**
- * The demo's own PostgreSQL: a real server started from the binaries inside the jar, in a temporary directory that
- * is deleted on {@link #close()}. It is the only database the command line ever commits to.
- */
+/** The demo's own PostgreSQL, with the sample shop's database: the only kind of database the demo commits to. */
 final class DemoDatabase implements AutoCloseable {
-    private static final String DATABASE = "shop";
-    private static final Credentials CREDENTIALS = new Credentials("postgres", "postgres");
+    private final EmbeddedDatabase server;
 
-    private final EmbeddedPostgres server;
-
-    private DemoDatabase(EmbeddedPostgres server) {
+    private DemoDatabase(EmbeddedDatabase server) {
         this.server = server;
     }
 
     /** Starts a server with an empty {@code shop} database. */
     static DemoDatabase start() throws IOException, SQLException {
-        EmbeddedPostgres server;
-        try {
-            server = EmbeddedPostgres.builder().start();
-        } catch (IOException | RuntimeException e) {
-            throw new IOException("cannot start the embedded PostgreSQL (the demo ships its server for Linux x86-64 only): "
-                    + e.getMessage(), e);
-        }
-        DemoDatabase database = new DemoDatabase(server);
-        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + DATABASE);
-        } catch (SQLException e) {
-            database.close();
-            throw e;
-        }
-        return database;
+        return new DemoDatabase(EmbeddedDatabase.start(EmbeddedPostgres.builder(), "shop"));
     }
 
     DatabaseTarget target() {
-        return new DatabaseTarget("demo-shop", "jdbc:postgresql://localhost:" + server.getPort() + "/" + DATABASE,
-                "demo", null, null, null);
+        return server.target("demo-shop", "demo", null, null);
     }
 
     Credentials credentials() {
-        return CREDENTIALS;
+        return EmbeddedDatabase.CREDENTIALS;
     }
 
     int port() {
-        return server.getPort();
+        return server.port();
     }
 
     String serverVersion() throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return server.serverVersion();
     }
 
     /** Runs a set-up file as it is, statement after statement in autocommit. */
@@ -81,7 +57,7 @@ final class DemoDatabase implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        return server.getDatabase(CREDENTIALS.username(), DATABASE).getConnection();
+        return server.connect();
     }
 
     @Override

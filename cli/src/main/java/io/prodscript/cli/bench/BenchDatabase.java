@@ -1,5 +1,6 @@
 package io.prodscript.cli.bench;
 
+import io.prodscript.cli.EmbeddedDatabase;
 import io.prodscript.engine.execution.Credentials;
 import io.prodscript.engine.execution.DatabaseTarget;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -17,38 +18,28 @@ import java.time.Duration;
  */
 final class BenchDatabase implements AutoCloseable {
     static final String DATABASE = "bench";
-    static final Credentials CREDENTIALS = new Credentials("postgres", "postgres");
+    static final Credentials CREDENTIALS = EmbeddedDatabase.CREDENTIALS;
 
-    private final EmbeddedPostgres server;
+    private final EmbeddedDatabase server;
 
-    private BenchDatabase(EmbeddedPostgres server) {
+    private BenchDatabase(EmbeddedDatabase server) {
         this.server = server;
     }
 
     static BenchDatabase start() throws IOException, SQLException {
         // Checkpoints only on demand (reset ends with one), so none lands inside a timed run of either side.
-        EmbeddedPostgres server = EmbeddedPostgres.builder()
+        return new BenchDatabase(EmbeddedDatabase.start(EmbeddedPostgres.builder()
                 .setServerConfig("max_wal_size", "20GB")
-                .setServerConfig("checkpoint_timeout", "1h")
-                .start();
-        BenchDatabase database = new BenchDatabase(server);
-        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + DATABASE);
-        } catch (SQLException e) {
-            database.close();
-            throw e;
-        }
-        return database;
+                .setServerConfig("checkpoint_timeout", "1h"), DATABASE));
     }
 
     int port() {
-        return server.getPort();
+        return server.port();
     }
 
     /** A target with timeouts long enough for the largest measurement. */
     DatabaseTarget target() {
-        return new DatabaseTarget("bench", "jdbc:postgresql://localhost:" + port() + "/" + DATABASE, "benchmark",
-                Duration.ofHours(1), Duration.ofMinutes(1), null);
+        return server.target("bench", "benchmark", Duration.ofHours(1), Duration.ofMinutes(1));
     }
 
     /**
@@ -75,10 +66,7 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     String serverVersion() throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return server.serverVersion();
     }
 
     private void execute(String sql) throws SQLException {
@@ -88,7 +76,7 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        return server.getDatabase(CREDENTIALS.username(), DATABASE).getConnection();
+        return server.connect();
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Measures what rescue costs, on one embedded PostgreSQL: the same scripts run by the machine's psql (no capture)
- * and by the engine with rescue, each from freshly rebuilt data, after one warm-up round at a tenth of the size.
+ * and by the engine with rescue, each from freshly rebuilt data, after one warm-up round at a tenth of the size;
+ * each figure is the median of several rounds, because a two-core machine's disk makes single timings vary widely.
  * It prints figures; it is not a test and asserts nothing except that every run commits and the reversal restores
  * the table exactly.
  */
@@ -33,6 +36,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--heap-rows", paramLabel = "N", description = "Rows changed for the second heap figure (default: 10 × --rows).")
     Long heapRows;
 
+    @Option(names = "--repeat", defaultValue = "3", paramLabel = "N",
+            description = "Rounds of measurements; each figure is the median of its rounds (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Option(names = "--psql", defaultValue = "/usr/bin/psql", paramLabel = "PATH",
             description = "The psql client to compare with (default: ${DEFAULT-VALUE}).")
     Path psql;
@@ -51,9 +58,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
             out.println("Warming up at a tenth of the size …");
             out.flush();
             measurements.all(Math.max(1, rows / 10), Math.max(1, statements / 10));
-            out.printf("Measuring: %,d rows changed of %,d; %,d single-row statements …%n", rows, 2 * rows, statements);
-            out.flush();
-            Measurements.Figures figures = measurements.all(rows, statements);
+            List<Measurements.Figures> rounds = new ArrayList<>();
+            for (int round = 1; round <= repeat; round++) {
+                out.printf("Round %d of %d: %,d rows changed of %,d; %,d single-row statements …%n", round, repeat, rows,
+                        2 * rows, statements);
+                out.flush();
+                rounds.add(measurements.all(rows, statements));
+            }
+            Measurements.Figures figures = Measurements.Figures.median(rounds);
             long large = heapRows != null ? heapRows : 10 * rows;
             out.printf("Measuring the heap for %,d changed rows …%n", large);
             out.flush();
@@ -67,6 +79,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, Measurements.Figures f, long large, long largeHeap) {
         out.println();
+        out.printf("Medians of %d round(s):%n", repeat);
         out.printf("%-44s %10s %10s %8s %8s%n", "", "psql", "engine", "ratio", "target");
         row(out, String.format("UPDATE of %,d rows", rows), f.updatePsql(), f.updateEngine().elapsed(), 1.5);
         row(out, String.format("DELETE of %,d rows", rows), f.deletePsql(), f.deleteEngine().elapsed(), 1.3);

@@ -2,6 +2,8 @@ package io.prodscript.cli.bench;
 
 import io.prodscript.engine.plan.Plan;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 
 /** The benchmark's measurements, each from freshly rebuilt data; psql first, then the engine. */
 final class Measurements {
@@ -23,6 +25,24 @@ final class Measurements {
     record Figures(Duration updatePsql, EngineRunner.Timed updateEngine, EngineRunner.Timed reversal,
                    Duration deletePsql, EngineRunner.Timed deleteEngine,
                    Duration manyPsql, EngineRunner.Timed manyEngine, Duration manyPlanning) {
+
+        /** Each figure's median over the rounds (the upper median for an even count); heap figures take the largest. */
+        static Figures median(List<Figures> rounds) {
+            return new Figures(median(rounds, Figures::updatePsql), timed(rounds, Figures::updateEngine),
+                    timed(rounds, Figures::reversal), median(rounds, Figures::deletePsql), timed(rounds, Figures::deleteEngine),
+                    median(rounds, Figures::manyPsql), timed(rounds, Figures::manyEngine), median(rounds, Figures::manyPlanning));
+        }
+
+        private static Duration median(List<Figures> rounds, Function<Figures, Duration> figure) {
+            List<Duration> sorted = rounds.stream().map(figure).sorted().toList();
+            return sorted.get(sorted.size() / 2);
+        }
+
+        private static EngineRunner.Timed timed(List<Figures> rounds, Function<Figures, EngineRunner.Timed> figure) {
+            Duration elapsed = median(rounds, figure.andThen(EngineRunner.Timed::elapsed));
+            long heap = rounds.stream().map(figure).mapToLong(EngineRunner.Timed::heapPeakBytes).max().orElseThrow();
+            return new EngineRunner.Timed(null, elapsed, heap);
+        }
     }
 
     /** One round: {@code rows} changed of twice as many, and {@code statements} single-row UPDATEs. */

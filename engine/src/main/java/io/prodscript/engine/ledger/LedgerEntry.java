@@ -14,7 +14,7 @@ import java.time.Instant;
  * @param requestedBy  who asked for it
  * @param mode         {@code rehearse} or {@code run}
  * @param status       {@code running}, {@code committed}, {@code rehearsed}, {@code failed}, {@code cancelled},
- *                     {@code refused} or {@code interrupted}
+ *                     {@code refused}, {@code interrupted}, or {@code reverted} (committed, then undone by a reversal)
  * @param forced       whether it was forced past an earlier application of the same script
  * @param startedAt    when it started
  * @param finishedAt   when it ended, or null while running

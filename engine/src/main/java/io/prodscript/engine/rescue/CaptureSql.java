@@ -12,18 +12,12 @@ import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.update.Update;
 
-/**
- * The SQL that saves what a statement changes, inside the run's transaction. Each capture is one query answering
- * with one row: how many rows were saved, and the smallest and largest saved key (see {@link #SUMMARY}).
- */
+/** The SQL that saves what a statement changes, inside the run's transaction, and describes what it saved. */
 final class CaptureSql {
     /** The name under which a capture refers to the rows it saves. */
     private static final String CHANGED = "prodscript_changed";
     /** The name PostgreSQL 18 gives the rows' values before the UPDATE; explicit, so a table aliased "old" still works. */
     private static final String OLD = "prodscript_old";
-    /** What every capture answers: saved rows, smallest key, largest key (keys as text, see {@link #keyText}). */
-    private static final String SUMMARY = "SELECT count(*), (SELECT %1$s FROM " + CHANGED + " ORDER BY %2$s LIMIT 1),"
-            + " (SELECT %1$s FROM " + CHANGED + " ORDER BY %3$s LIMIT 1) FROM " + CHANGED;
 
     private CaptureSql() {
     }
@@ -44,9 +38,9 @@ final class CaptureSql {
     }
 
     /**
-     * The statement and its capture as one query, so both see the same rows by construction: the statement becomes
-     * a data-modifying WITH item whose RETURNING list feeds an INSERT into the rescue table. The count it answers is
-     * the statement's own.
+     * The statement and its capture as one statement, so both see the same rows by construction: the statement
+     * becomes a data-modifying WITH item whose RETURNING list feeds an INSERT into the rescue table. The INSERT's row
+     * count is the statement's own.
      *
      * <p>The RETURNING list is appended to the statement's own text rather than set on a re-printed parse tree, so the
      * database runs the reviewed text. Appending is sound because RETURNING is the last clause of INSERT, UPDATE and
@@ -68,9 +62,8 @@ final class CaptureSql {
             case INSERT -> "RETURNING " + Sql.columns(capture.keyColumns());
             default -> throw new IllegalArgumentException(capture.kind() + " is not captured");
         };
-        return "WITH " + CHANGED + " AS (\n" + capture.write().textWithoutReturning() + "\n" + returning + "\n),\n"
-                + "prodscript_saved AS (INSERT INTO " + capture.qualifiedRescueTable() + " SELECT *, " + capture.number()
-                + " FROM " + CHANGED + ")\n" + summary(capture);
+        return "WITH " + CHANGED + " AS (\n" + capture.write().textWithoutReturning() + "\n" + returning + "\n)\n"
+                + "INSERT INTO " + capture.qualifiedRescueTable() + " SELECT *, " + capture.number() + " FROM " + CHANGED;
     }
 
     /**
@@ -94,21 +87,30 @@ final class CaptureSql {
                 .withFromItem(update.getTable())
                 .withWhere(condition);
         copy.setWithItemsList(update.getWithItemsList());
-        return "WITH " + CHANGED + " AS (INSERT INTO " + capture.qualifiedRescueTable() + "\n" + copy
-                + "\nRETURNING " + Sql.columns(capture.keyColumns()) + ")\n" + summary(capture);
-    }
-
-    private static String summary(PlannedCapture capture) {
-        List<String> keys = capture.keyColumns();
-        return String.format(SUMMARY, keyText(keys), String.join(", ", keys.stream().map(Sql::quote).toList()),
-                String.join(", ", keys.stream().map(k -> Sql.quote(k) + " DESC").toList()));
+        return "INSERT INTO " + capture.qualifiedRescueTable() + "\n" + copy;
     }
 
     /**
-     * A key as text: the value itself for a one-column key, the row {@code (a,b)} for a composite key. Ordering is
-     * column by column (the key's own types' order), which works for every type a unique index accepts.
+     * The smallest and largest key each statement saved into a rescue table, as rows (statement, smallest, largest).
+     * A key is shown as text: the value itself for a one-column key, the row {@code (a,b)} for a composite key;
+     * keys are ordered column by column in their types' own order, which every type a unique index accepts has.
+     * A table only one statement saved into is scanned twice, once for each extreme; a shared table is sorted.
+     *
+     * @param statements the statements that saved rows into the table
      */
-    private static String keyText(List<String> keys) {
-        return (keys.size() == 1 ? Sql.quote(keys.get(0)) : "ROW(" + Sql.columns(keys) + ")") + "::text";
+    static String keyRanges(String rescueTable, List<String> keys, List<Integer> statements) {
+        String key = (keys.size() == 1 ? Sql.quote(keys.get(0)) : "ROW(" + Sql.columns(keys) + ")") + "::text";
+        String statement = Sql.quote(RescueTableNames.STATEMENT_COLUMN);
+        String ascending = Sql.columns(keys);
+        String descending = String.join(", ", keys.stream().map(k -> Sql.quote(k) + " DESC").toList());
+        if (statements.size() == 1) {
+            return "SELECT " + statements.get(0) + ", (SELECT " + key + " FROM " + rescueTable + " ORDER BY " + ascending
+                    + " LIMIT 1), (SELECT " + key + " FROM " + rescueTable + " ORDER BY " + descending + " LIMIT 1)";
+        }
+        return "SELECT first." + statement + ", first.key, last.key"
+                + " FROM (SELECT DISTINCT ON (" + statement + ") " + statement + ", " + key + " AS key FROM " + rescueTable
+                + " ORDER BY " + statement + ", " + ascending + ") AS first"
+                + " JOIN (SELECT DISTINCT ON (" + statement + ") " + statement + ", " + key + " AS key FROM " + rescueTable
+                + " ORDER BY " + statement + ", " + descending + ") AS last USING (" + statement + ")";
     }
 }

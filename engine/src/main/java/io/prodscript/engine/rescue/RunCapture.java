@@ -77,44 +77,43 @@ final class RunCapture {
             Sql.execute(session.handle(), CaptureSql.createTable(capture));
             describe(session.handle(), capture);
         }
-        List<String> summary;
         long rows;
         if (capture.kind() == StatementKind.UPDATE && !returningOld) {
-            summary = session.firstRow(CaptureSql.copyFirst(capture));
+            long copied = session.execute(CaptureSql.copyFirst(capture));
             rows = session.execute(capture.write().planned().sql());
-            if (Long.parseLong(summary.get(0)) != rows) {
+            if (copied != rows) {
                 // Same snapshot, same condition: only a volatile condition or a trigger that skips rows gets here.
-                throw new SQLException("rescue copied " + summary.get(0) + " row(s) before statement " + capture.number()
+                throw new SQLException("rescue copied " + copied + " row(s) before statement " + capture.number()
                         + " but it changed " + rows + "; its WHERE clause or a trigger does not give the same rows"
                         + " twice, so its changes cannot be saved exactly");
             }
         } else {
-            summary = session.firstRow(CaptureSql.singlePass(capture, returningOld));
-            rows = Long.parseLong(summary.get(0));
+            rows = session.execute(CaptureSql.singlePass(capture, returningOld));
         }
-        saved.add(new SavedChanges(capture, rows, summary.get(1), summary.get(2)));
+        saved.add(new SavedChanges(capture, rows));
         return rows;
     }
 
     /** Records the manifest and the rescue tables in the ledger, in the run's transaction. */
     void beforeCommit(RunSession session) {
         String transactionId = session.handle().createQuery("SELECT pg_current_xact_id()::text").mapTo(String.class).one();
-        new RescueRegistry(session.handle()).record(manifest(transactionId), request.plan().revertSql());
+        new RescueRegistry(session.handle()).record(manifest(session.handle(), transactionId), request.plan().revertSql());
     }
 
     /** What the run saved (for a rehearsal: what a run would save). */
     RunResult.Rescue report() {
         List<RunResult.RescueCapture> captures = saved.stream().map(s -> new RunResult.RescueCapture(
-                s.capture().write().planned().number(), s.capture().write().planned().line(), s.capture().kind(),
+                s.capture().number(), s.capture().write().planned().line(), s.capture().kind(),
                 s.capture().table().qualified(), s.capture().qualifiedRescueTable(), s.capture().keyColumns(),
                 s.rows())).toList();
         return new RunResult.Rescue(request.plan().directives().rescueNone(), reversal(),
                 saved.isEmpty() ? null : expiresAt, captures);
     }
 
-    private RescueManifest manifest(String transactionId) {
+    private RescueManifest manifest(Handle handle, String transactionId) {
         Map<Integer, SavedChanges> byStatement = new HashMap<>();
-        saved.forEach(s -> byStatement.put(s.capture().write().planned().number(), s));
+        saved.forEach(s -> byStatement.put(s.capture().number(), s));
+        Map<Integer, List<String>> keyRanges = keyRanges(handle);
         List<RescueManifest.Entry> entries = new ArrayList<>();
         for (PlannedStatement statement : request.plan().statements()) {
             if (statement.kind() == StatementKind.SELECT || !rowsAffected.containsKey(statement.number())) {
@@ -128,11 +127,30 @@ final class RunCapture {
                             null, null, null, null, null, null)
                     : new RescueManifest.Entry(statement.number(), statement.line(), statement.kind(),
                             s.capture().table().qualified(), rows, s.capture().qualifiedRescueTable(),
-                            s.capture().keyColumns(), s.rows(), s.minKey(), s.maxKey(), expiresAt));
+                            s.capture().keyColumns(), s.rows(), range(keyRanges, statement, 0), range(keyRanges, statement, 1),
+                            expiresAt));
         }
         Plan plan = request.plan();
         return new RescueManifest(RescueManifest.VERSION, request.runId(), plan.scriptPath(), plan.checksum(),
                 request.target().name(), transactionId, plan.directives().rescueNone(), reversal(), entries);
+    }
+
+    /** The smallest and largest saved key of every statement that saved rows, by statement number. */
+    private Map<Integer, List<String>> keyRanges(Handle handle) {
+        Map<String, List<SavedChanges>> byTable = new LinkedHashMap<>();
+        saved.stream().filter(s -> s.rows() > 0)
+                .forEach(s -> byTable.computeIfAbsent(s.capture().qualifiedRescueTable(), t -> new ArrayList<>()).add(s));
+        Map<Integer, List<String>> ranges = new HashMap<>();
+        byTable.forEach((table, savers) -> handle.createQuery(CaptureSql.keyRanges(table, savers.get(0).capture().keyColumns(),
+                        savers.stream().map(s -> s.capture().number()).toList()))
+                .map((rs, ctx) -> Map.entry(rs.getInt(1), List.of(rs.getString(2), rs.getString(3))))
+                .forEach(e -> ranges.put(e.getKey(), e.getValue())));
+        return ranges;
+    }
+
+    private static String range(Map<Integer, List<String>> ranges, PlannedStatement statement, int end) {
+        List<String> range = ranges.get(statement.number());
+        return range == null ? null : range.get(end);
     }
 
     private String reversal() {
@@ -187,6 +205,6 @@ final class RunCapture {
     }
 
     /** What one statement saved. */
-    private record SavedChanges(PlannedCapture capture, long rows, String minKey, String maxKey) {
+    private record SavedChanges(PlannedCapture capture, long rows) {
     }
 }

@@ -55,8 +55,9 @@ class ReversalTest {
         Plan plan = rescue.reversal(run.runId());
         assertEquals("reversal-of-" + run.runId() + ".sql", plan.scriptPath());
         assertEquals(ScriptReader.sha256(script.text().getBytes(StandardCharsets.UTF_8)), plan.checksum());
-        assertEquals(List.of("DELETE", "INSERT", "UPDATE"), plan.statements().stream().map(s -> s.kind().name()).toList(),
+        assertEquals(List.of("OTHER", "DELETE", "INSERT", "UPDATE"), plan.statements().stream().map(s -> s.kind().name()).toList(),
                 "statements are undone in reverse order");
+        assertEquals("SET LOCAL enable_hashjoin = off", plan.statements().get(0).sql());
         assertTrue(plan.directives().rescueNone().contains(run.runId()));
     }
 
@@ -129,6 +130,18 @@ class ReversalTest {
         RunResult forced = rescue.reverse(run.runId(), Mode.RUN, true);
         assertEquals(RunStatus.COMMITTED, forced.status(), () -> String.valueOf(forced.failure()));
         assertEquals(before, contents(), "a forced reversal overwrites the later changes");
+    }
+
+    @Test
+    void consecutiveStatementsShareARescueTableAndTheOldestValuesComeBack() throws Exception {
+        String bump = "UPDATE accounts SET status = status || '+' WHERE id IN (1, 2);\n";
+        RunResult run = rescue.commit(bump + bump + "UPDATE accounts SET status = 'x' WHERE id = 2;\n" + bump);
+        assertEquals(List.of(1, 2, 3, 4), run.rescue().captures().stream().map(RunResult.RescueCapture::statement).toList());
+        assertEquals(1, run.rescue().captures().stream().map(RunResult.RescueCapture::rescueTable).distinct().count());
+        assertTrue(run.rescue().captures().get(0).rescueTable().contains("_s1_"));
+        assertEquals("1", rescue.single("SELECT count(*) FROM script_runner.rescue_tables WHERE run_id = '" + run.runId() + "'"));
+        assertEquals(RunStatus.COMMITTED, rescue.reverse(run.runId(), Mode.RUN, false).status());
+        assertEquals(before, contents());
     }
 
     @Test
