@@ -11,6 +11,6 @@ final class Engines {
     }
 
     static ScriptEngine likeJenkins() {
-        return ScriptEngine.create().withRescue();
+        return ScriptEngine.create();
     }
 }

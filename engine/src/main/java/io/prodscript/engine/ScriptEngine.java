@@ -43,9 +43,9 @@ import org.jdbi.v3.core.Jdbi;
  * RunResult result = engine.prepare(RunRequest.of(plan, target, credentials, Mode.REHEARSE, "alice"), listener).run();
  * }</pre>
  *
- * <p>With {@link #withRescue()}, every change a run makes can be undone (see {@code docs/rescue.md}): planning
- * refuses statements whose changes cannot be saved, runs save what each statement changes into rescue tables, and
- * {@link #reversal} turns a committed run's rescue tables back into a script.
+ * <p>Every change a run makes can be undone (see {@code docs/rescue.md}): planning refuses statements whose changes
+ * cannot be saved unless the script declares another way back, runs save what each statement changes into rescue
+ * tables, and {@link #reversal} turns a committed run's rescue tables back into a script.
  */
 public final class ScriptEngine {
     private final ScriptReader reader;
@@ -59,9 +59,9 @@ public final class ScriptEngine {
         this.clock = clock;
     }
 
-    /** An engine with default limits, running statements without rescue. */
+    /** An engine with default limits and rescue: every run saves what it changes so it can be reversed. */
     public static ScriptEngine create() {
-        return new ScriptEngine(new ScriptReader(), null, Clock.systemUTC());
+        return new ScriptEngine(new ScriptReader(), CaptureMethod.AUTOMATIC, Clock.systemUTC());
     }
 
     /** The same engine refusing scripts larger than {@code maxBytes}. */
@@ -69,9 +69,12 @@ public final class ScriptEngine {
         return new ScriptEngine(new ScriptReader(maxBytes), rescue, clock);
     }
 
-    /** The same engine with rescue: every run saves what it changes so it can be reversed. */
-    public ScriptEngine withRescue() {
-        return withRescue(CaptureMethod.AUTOMATIC);
+    /**
+     * The same engine without rescue: runs save nothing and cannot be reversed, and planning accepts statements
+     * whose changes could not be saved. Only for databases whose data nobody will want back.
+     */
+    public ScriptEngine withoutRescue() {
+        return new ScriptEngine(reader, null, clock);
     }
 
     /** The same engine with rescue, saving UPDATEs the given way (see {@link CaptureMethod}). */

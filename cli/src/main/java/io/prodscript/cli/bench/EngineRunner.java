@@ -15,7 +15,7 @@ import java.time.Duration;
 
 /** Runs scripts and reversals through the engine with rescue, timing the run itself (planning happens before). */
 final class EngineRunner {
-    private final ScriptEngine engine = ScriptEngine.create().withRescue();
+    private final ScriptEngine engine = ScriptEngine.create();
     private final BenchDatabase database;
 
     EngineRunner(BenchDatabase database) {

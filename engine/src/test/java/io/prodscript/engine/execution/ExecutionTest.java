@@ -71,6 +71,7 @@ class ExecutionTest {
     void rehearsalOfSchemaChangesLeavesTheSchemaAsItWas() {
         String before = contents();
         RunResult result = Scripts.run(db, """
+                -- @rescue none: schema change, reverted by hand
                 ALTER TABLE accounts ADD COLUMN closed_at timestamptz;
                 CREATE TABLE account_flags (account_id int PRIMARY KEY REFERENCES accounts(id), flag text);
                 INSERT INTO account_flags SELECT id, 'stale' FROM accounts WHERE last_login < '2020-01-01';
@@ -83,7 +84,7 @@ class ExecutionTest {
     @Test
     void everyRunAndRehearsalIsInTheLedgerHistory() throws Exception {
         RunResult rehearsal = Scripts.run(db, FIX, Mode.REHEARSE).result();
-        RunResult failed = Scripts.run(db, "UPDATE accounts SET id = NULL WHERE id = 1;", Mode.RUN).result();
+        RunResult failed = Scripts.run(db, "UPDATE accounts SET status = NULL WHERE id = 1;", Mode.RUN).result();
         RunResult run = Scripts.run(Scripts.request(db, FIX, Mode.RUN).withCommit("abc123")).result();
 
         var history = io.prodscript.engine.ScriptEngine.create().history(Scripts.target(db), Scripts.credentials(), 10);

@@ -16,6 +16,7 @@ class PlannerTest {
     void classifiesStatementsWithTheirTablesAndLines() {
         Plan plan = Scripts.plan("""
                 -- @allow-full-table
+                -- @rescue none: classification only
                 INSERT INTO public.notes (body) VALUES ('x') ON CONFLICT DO NOTHING;
                 UPDATE accounts a SET status = s.status FROM staging s WHERE s.id = a.id;
                 DELETE FROM sessions USING accounts WHERE sessions.account_id = accounts.id AND accounts.status = 'closed';
@@ -29,7 +30,7 @@ class PlannerTest {
         assertEquals(List.of(StatementKind.INSERT, StatementKind.UPDATE, StatementKind.DELETE, StatementKind.DDL,
                 StatementKind.DDL, StatementKind.SELECT, StatementKind.OTHER, StatementKind.OTHER),
                 s.stream().map(PlannedStatement::kind).toList());
-        assertEquals(List.of(2, 3, 4, 5, 6, 7, 8, 9), s.stream().map(PlannedStatement::line).toList());
+        assertEquals(List.of(3, 4, 5, 6, 7, 8, 9, 10), s.stream().map(PlannedStatement::line).toList());
         assertTrue(plan.directives().allowFullTable());
         assertEquals(List.of("public.notes"), s.get(0).tables());
         assertEquals(List.of("accounts"), s.get(1).tables());
@@ -40,7 +41,7 @@ class PlannerTest {
         assertEquals(List.of("archive"), s.get(6).tables());
         assertEquals(List.of("notes"), s.get(7).tables());
         assertEquals(Scripts.script(" ").checksum().length(), plan.checksum().length());
-        assertEquals("#2 (line 3) UPDATE accounts", s.get(1).label());
+        assertEquals("#2 (line 4) UPDATE accounts", s.get(1).label());
     }
 
     private static Refusal refusal(String sql) {
@@ -93,7 +94,8 @@ class PlannerTest {
     @Test
     void explicitDirectivesAllowFullTableAndDestructiveStatements() {
         assertEquals(2, Scripts.plan("-- @allow-full-table\nUPDATE flags SET enabled = false;\nDELETE FROM cache;").statements().size());
-        assertEquals(StatementKind.DDL, Scripts.plan("-- @allow-destructive\nDROP SCHEMA old_app CASCADE;").statements().get(0).kind());
+        assertEquals(StatementKind.DDL, Scripts.plan("-- @allow-destructive\n-- @rescue none: retired schema\nDROP SCHEMA old_app CASCADE;")
+                .statements().get(0).kind());
     }
 
     @Test
@@ -130,8 +132,8 @@ class PlannerTest {
 
     @Test
     void statementsWritingThroughWithAreNotCountedAsPlainDml() {
-        PlannedStatement s = Scripts.plan("WITH moved AS (DELETE FROM queue WHERE done RETURNING *) INSERT INTO archive SELECT * FROM moved;")
-                .statements().get(0);
+        PlannedStatement s = Scripts.plan("-- @rescue none: archived elsewhere\n"
+                + "WITH moved AS (DELETE FROM queue WHERE done RETURNING *) INSERT INTO archive SELECT * FROM moved;").statements().get(0);
         assertEquals(StatementKind.OTHER, s.kind());
         assertEquals(List.of("queue"), s.tables());
     }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prodscript.engine.Refusal;
+import io.prodscript.engine.ScriptEngine;
 import io.prodscript.engine.execution.Mode;
+import io.prodscript.engine.execution.RunListener;
 import io.prodscript.engine.execution.RunRequest;
 import io.prodscript.engine.execution.RunResult;
 import io.prodscript.engine.execution.RunStatus;
@@ -184,7 +186,8 @@ class ReversalTest {
         assertEquals(RunStatus.FAILED, failed.status());
         assertTrue(assertThrows(Refusal.class, () -> rescue.reversal(failed.runId())).getMessage().contains("ended failed"));
         assertTrue(assertThrows(Refusal.class, () -> rescue.reversal("no-such-run")).getMessage().contains("not in the ledger"));
-        RunResult plain = Scripts.run(db, "UPDATE accounts SET status = 'x' WHERE id = 1;", Mode.RUN).result();
+        RunResult plain = ScriptEngine.create().withoutRescue()
+                .prepare(Scripts.request(db, "UPDATE accounts SET status = 'x' WHERE id = 1;", Mode.RUN), RunListener.NONE).run();
         assertTrue(assertThrows(Refusal.class, () -> rescue.reversal(plain.runId())).getMessage().contains("no rescue manifest"));
         assertFalse(plain.toString().contains("rescueTable"));
     }

@@ -12,6 +12,6 @@ final class Engines {
     }
 
     static ScriptEngine withRescue() {
-        return ScriptEngine.create().withRescue();
+        return ScriptEngine.create();
     }
 }
