@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void walkThrough(DemoCheckout checkout, DemoDatabase database) throws IOException, SQLException {
-        ScriptEngine engine = Engines.likeJenkins();
+        ScriptEngine engine = ScriptEngine.create();
         say("PostgreSQL " + database.serverVersion() + " on localhost:" + database.port()
                 + ", in a temporary directory that is deleted when the demo ends.");
 

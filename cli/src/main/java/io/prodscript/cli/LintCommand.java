@@ -29,7 +29,7 @@ final class LintCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ScriptEngine engine = Engines.likeJenkins();
+        ScriptEngine engine = ScriptEngine.create();
         int refused = 0;
         for (String script : scripts) {
             try {

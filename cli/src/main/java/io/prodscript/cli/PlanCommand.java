@@ -33,7 +33,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ScriptEngine engine = Engines.likeJenkins();
+        ScriptEngine engine = ScriptEngine.create();
         Plan plan;
         try {
             plan = engine.plan(checkout.read(engine, script));

@@ -71,7 +71,7 @@ final class RehearseCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DatabaseTarget target = target();
-        ScriptEngine engine = Engines.likeJenkins();
+        ScriptEngine engine = ScriptEngine.create();
         Plan plan;
         try {
             plan = engine.plan(checkout.read(engine, script));

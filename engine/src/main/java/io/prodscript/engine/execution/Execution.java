@@ -161,8 +161,7 @@ public final class Execution {
             result = finish(e.status, e.failure);
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
-            result = finish(current.cancelled() ? RunStatus.CANCELLED : RunStatus.FAILED,
-                    new Failure(null, null, SqlErrors.describe(e)));
+            result = finish(statusOf(current), new Failure(null, null, SqlErrors.describe(e)));
         } finally {
             session = null;
         }
@@ -207,7 +206,7 @@ public final class Execution {
             try {
                 rows = runner.run(statement, current);
             } catch (SQLException e) {
-                throw new StatementFailure(statusOf(e, current), new Failure(statement.number(), statement.line(), reasonOf(e, current)));
+                throw new StatementFailure(statusOf(current), new Failure(statement.number(), statement.line(), reasonOf(e, current)));
             }
             StatementResult result = new StatementResult(statement.number(), statement.line(), statement.kind(),
                     statement.tables(), rows, (System.nanoTime() - begin) / 1_000_000);
@@ -246,7 +245,8 @@ public final class Execution {
         }
     }
 
-    private static RunStatus statusOf(SQLException e, RunSession current) {
+    /** A statement that failed after a cancel was cancelled; any other failure is the run's own. */
+    private static RunStatus statusOf(RunSession current) {
         return current.cancelled() ? RunStatus.CANCELLED : RunStatus.FAILED;
     }
 

@@ -41,13 +41,6 @@ public record RunResult(String runId, Mode mode, RunStatus status, String script
         notices = List.copyOf(notices);
     }
 
-    /** A result without rescue information, as from an engine that runs without rescue. */
-    public RunResult(String runId, Mode mode, RunStatus status, String scriptPath, String checksum, String commit,
-                     String target, String requestedBy, Instant startedAt, Instant finishedAt,
-                     List<StatementResult> statements, List<CheckResult> checks, Failure failure, List<String> notices) {
-        this(runId, mode, status, scriptPath, checksum, commit, target, requestedBy, startedAt, finishedAt, statements,
-                checks, failure, notices, null);
-    }
 
     @JsonIgnore
     public boolean succeeded() {

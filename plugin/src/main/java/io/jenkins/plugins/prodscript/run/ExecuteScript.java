@@ -72,7 +72,7 @@ final class ExecuteScript extends MasterToSlaveFileCallable<ExecutionReport> {
                 .withCommit(commit)
                 .withRunId(runId)
                 .withRevertsRunId(revertsRunId);
-        ScriptEngine engine = Engines.withRescue();
+        ScriptEngine engine = ScriptEngine.create();
         try (EventSink sink = EventSink.open(Path.of(eventsFile), listener.getLogger())) {
             Execution execution = engine.prepare(request, sink);
             sink.onLostConsole(execution::cancel);

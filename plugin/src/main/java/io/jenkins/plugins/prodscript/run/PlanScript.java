@@ -33,7 +33,7 @@ final class PlanScript extends MasterToSlaveFileCallable<PlannedScript> {
 
     /** Reads and plans {@code scriptPath} below {@code root}, turning the engine's refusal into a build failure. */
     static Plan plan(File root, String scriptPath) throws AbortException {
-        ScriptEngine engine = Engines.withRescue();
+        ScriptEngine engine = ScriptEngine.create();
         try {
             return engine.plan(engine.read(root.toPath(), scriptPath));
         } catch (Refusal refusal) {

@@ -5,6 +5,7 @@ import io.jenkins.plugins.prodscript.approval.ApprovalRecord;
 import io.jenkins.plugins.prodscript.approval.ApprovalRequest;
 import io.jenkins.plugins.prodscript.target.DatabaseLogin;
 import io.jenkins.plugins.prodscript.target.TargetSettings;
+import io.prodscript.engine.ScriptEngine;
 import io.prodscript.engine.approval.ApprovalLedger;
 import io.prodscript.engine.approval.ApprovalSubject;
 import java.io.IOException;
@@ -34,7 +35,7 @@ final class RecordApprovals extends MasterToSlaveCallable<Integer, IOException> 
 
     @Override
     public Integer call() throws IOException {
-        ApprovalLedger ledger = Engines.withRescue().approvalLedger(target.toDatabaseTarget(), login.toCredentials());
+        ApprovalLedger ledger = ScriptEngine.create().approvalLedger(target.toDatabaseTarget(), login.toCredentials());
         ApprovalSubject subject = ApprovalJudge.subjectOf(request);
         try {
             for (ApprovalRecord decision : decisions) {

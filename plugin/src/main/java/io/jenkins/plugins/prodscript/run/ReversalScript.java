@@ -6,6 +6,7 @@ import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.prodscript.target.DatabaseLogin;
 import io.jenkins.plugins.prodscript.target.TargetSettings;
 import io.prodscript.engine.Refusal;
+import io.prodscript.engine.ScriptEngine;
 import io.prodscript.engine.script.Script;
 import java.io.File;
 import java.io.IOException;
@@ -54,7 +55,7 @@ final class ReversalScript extends MasterToSlaveFileCallable<String> {
     public String invoke(File folder, VirtualChannel channel) throws IOException {
         Script reversal;
         try {
-            reversal = Engines.withRescue().reversalScript(target.toDatabaseTarget(), login.toCredentials(), revertRunId);
+            reversal = ScriptEngine.create().reversalScript(target.toDatabaseTarget(), login.toCredentials(), revertRunId);
         } catch (Refusal refusal) {
             throw new AbortException("Run " + revertRunId + " cannot be reversed: " + refusal.getMessage() + ". Nothing was run.");
         } catch (SQLException e) {
