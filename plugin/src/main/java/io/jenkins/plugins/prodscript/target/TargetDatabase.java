@@ -1,0 +1,319 @@
+package io.jenkins.plugins.prodscript.target;
+
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Describable;
+import hudson.model.Descriptor;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.prodscript.engine.ScriptEngine;
+import io.prodscript.engine.approval.ApprovalPolicy;
+import io.prodscript.engine.execution.DatabaseTarget;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import jenkins.model.Jenkins;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.interceptor.RequirePOST;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * One database scripts may run against, as an administrator configured it under <em>Manage Jenkins » System</em> or
+ * in Configuration as Code. It holds no secret: the login is a credential id resolved per build.
+ *
+ * <p>Every setting is a plain field with a getter and a {@code @DataBoundSetter}, so the form, JCasC and
+ * {@code config.xml} all round-trip it; a setting added later needs only a field, its getter and setter, a rule in
+ * {@link #problems()} and a form entry with its help file. The settings are checked as a whole when the
+ * configuration is applied ({@link ProductionScriptTargets#setTargets}), so an invalid target is never saved.
+ */
+public final class TargetDatabase implements Describable<TargetDatabase> {
+    static final int MAX_REQUIRED_APPROVALS = 10;
+    static final int MAX_WAIT_HOURS = 24 * 31;
+    static final int MAX_STATEMENT_TIMEOUT_SECONDS = 24 * 60 * 60;
+    static final int MAX_LOCK_TIMEOUT_SECONDS = 60 * 60;
+    static final int MAX_RESCUE_RETENTION_DAYS = 10 * 366;
+
+    private final String name;
+    private final String jdbcUrl;
+    private final String credentialsId;
+    private String tier = ApprovalPolicy.PRODUCTION_TIER;
+    private int requiredApprovals;
+    private String approvers = "";
+    private String approverGroups = "";
+    private int maxWaitHours;
+    private int statementTimeoutSeconds = (int) DatabaseTarget.DEFAULT_STATEMENT_TIMEOUT.toSeconds();
+    private int lockTimeoutSeconds = (int) DatabaseTarget.DEFAULT_LOCK_TIMEOUT.toSeconds();
+    private int rescueRetentionDays = (int) DatabaseTarget.DEFAULT_RESCUE_RETENTION.toDays();
+
+    /**
+     * @param name          what jobs, Pipelines and approvers call the target, e.g. {@code prod-main}
+     * @param jdbcUrl       a {@code jdbc:postgresql:} URL without any login in it
+     * @param credentialsId the id of a Username with password credential
+     */
+    @DataBoundConstructor
+    public TargetDatabase(String name, String jdbcUrl, String credentialsId) {
+        this.name = strip(name);
+        this.jdbcUrl = strip(jdbcUrl);
+        this.credentialsId = strip(credentialsId);
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getJdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    public String getTier() {
+        return tier;
+    }
+
+    /** E.g. {@code production} or {@code staging}; blank means production, so forgetting it never lowers the bar. */
+    @DataBoundSetter
+    public void setTier(String tier) {
+        this.tier = tier == null || tier.isBlank() ? ApprovalPolicy.PRODUCTION_TIER : tier.strip();
+    }
+
+    public int getRequiredApprovals() {
+        return requiredApprovals;
+    }
+
+    /** Distinct approvals a run needs; 0 means the tier's default. */
+    @DataBoundSetter
+    public void setRequiredApprovals(int requiredApprovals) {
+        this.requiredApprovals = requiredApprovals;
+    }
+
+    /** The approvals a run actually needs: the configured number, or the engine's default for the tier. */
+    public int getEffectiveRequiredApprovals() {
+        return requiredApprovals > 0 ? requiredApprovals : ApprovalPolicy.forTier(tier).requiredApprovals();
+    }
+
+    public String getApprovers() {
+        return approvers;
+    }
+
+    /** User ids allowed to approve, comma-separated; empty (with no groups) means anyone with the permission. */
+    @DataBoundSetter
+    public void setApprovers(String approvers) {
+        this.approvers = strip(approvers);
+    }
+
+    public List<String> approverList() {
+        return TargetRules.splitList(approvers);
+    }
+
+    public String getApproverGroups() {
+        return approverGroups;
+    }
+
+    /** Groups whose members may approve, comma-separated. */
+    @DataBoundSetter
+    public void setApproverGroups(String approverGroups) {
+        this.approverGroups = strip(approverGroups);
+    }
+
+    public List<String> approverGroupList() {
+        return TargetRules.splitList(approverGroups);
+    }
+
+    public int getMaxWaitHours() {
+        return maxWaitHours;
+    }
+
+    /** Hours a run may wait for approvals before it expires without running; 0 means no limit. */
+    @DataBoundSetter
+    public void setMaxWaitHours(int maxWaitHours) {
+        this.maxWaitHours = maxWaitHours;
+    }
+
+    public int getStatementTimeoutSeconds() {
+        return statementTimeoutSeconds;
+    }
+
+    /** The statement timeout for scripts that set no {@code @statement-timeout}. */
+    @DataBoundSetter
+    public void setStatementTimeoutSeconds(int statementTimeoutSeconds) {
+        this.statementTimeoutSeconds = statementTimeoutSeconds;
+    }
+
+    public int getLockTimeoutSeconds() {
+        return lockTimeoutSeconds;
+    }
+
+    /** The lock timeout for scripts that set no {@code @lock-timeout}. */
+    @DataBoundSetter
+    public void setLockTimeoutSeconds(int lockTimeoutSeconds) {
+        this.lockTimeoutSeconds = lockTimeoutSeconds;
+    }
+
+    public int getRescueRetentionDays() {
+        return rescueRetentionDays;
+    }
+
+    /** How long rescue tables are kept unless the script says otherwise. */
+    @DataBoundSetter
+    public void setRescueRetentionDays(int rescueRetentionDays) {
+        this.rescueRetentionDays = rescueRetentionDays;
+    }
+
+    /** What is wrong with this target's settings, one sentence each; empty when it may be saved. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        TargetRules.nameProblem(name).ifPresent(problems::add);
+        TargetRules.jdbcUrlProblem(jdbcUrl).ifPresent(problems::add);
+        TargetRules.credentialsIdProblem(credentialsId).ifPresent(problems::add);
+        TargetRules.rangeProblem("Required approvals", requiredApprovals, 0, MAX_REQUIRED_APPROVALS).ifPresent(problems::add);
+        TargetRules.rangeProblem("Maximum wait (hours)", maxWaitHours, 0, MAX_WAIT_HOURS).ifPresent(problems::add);
+        TargetRules.rangeProblem("Statement timeout (s)", statementTimeoutSeconds, 1, MAX_STATEMENT_TIMEOUT_SECONDS)
+                .ifPresent(problems::add);
+        TargetRules.rangeProblem("Lock timeout (s)", lockTimeoutSeconds, 1, MAX_LOCK_TIMEOUT_SECONDS).ifPresent(problems::add);
+        TargetRules.rangeProblem("Rescue retention (days)", rescueRetentionDays, 1, MAX_RESCUE_RETENTION_DAYS)
+                .ifPresent(problems::add);
+        return problems;
+    }
+
+    /** The connection settings to send to the agent that runs a script. */
+    public TargetSettings settings() {
+        return new TargetSettings(name, jdbcUrl, tier, statementTimeoutSeconds, lockTimeoutSeconds, rescueRetentionDays);
+    }
+
+    private static String strip(String value) {
+        return value == null ? "" : value.strip();
+    }
+
+    @Extension
+    @Symbol("target")
+    public static final class DescriptorImpl extends Descriptor<TargetDatabase> {
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Target database";
+        }
+
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            return check(TargetRules.nameProblem(value));
+        }
+
+        /** Never repeats the URL in its answer: it may carry the password it refuses. */
+        @POST
+        public FormValidation doCheckJdbcUrl(@QueryParameter String value) {
+            return check(TargetRules.jdbcUrlProblem(value == null ? null : value.strip()));
+        }
+
+        @POST
+        public FormValidation doCheckCredentialsId(@QueryParameter String value) {
+            if (!mayAdminister()) {
+                return FormValidation.ok();
+            }
+            Optional<String> problem = TargetRules.credentialsIdProblem(value);
+            if (problem.isPresent()) {
+                return FormValidation.error(problem.get());
+            }
+            return TargetCredentials.onController(value) == null
+                    ? FormValidation.warning("No Username with password credential with this id is visible here; builds"
+                            + " will fail until one exists.")
+                    : FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doCheckRequiredApprovals(@QueryParameter String value) {
+            return checkNumber("Required approvals", value, 0, MAX_REQUIRED_APPROVALS);
+        }
+
+        @POST
+        public FormValidation doCheckMaxWaitHours(@QueryParameter String value) {
+            return checkNumber("Maximum wait (hours)", value, 0, MAX_WAIT_HOURS);
+        }
+
+        @POST
+        public FormValidation doCheckStatementTimeoutSeconds(@QueryParameter String value) {
+            return checkNumber("Statement timeout (s)", value, 1, MAX_STATEMENT_TIMEOUT_SECONDS);
+        }
+
+        @POST
+        public FormValidation doCheckLockTimeoutSeconds(@QueryParameter String value) {
+            return checkNumber("Lock timeout (s)", value, 1, MAX_LOCK_TIMEOUT_SECONDS);
+        }
+
+        @POST
+        public FormValidation doCheckRescueRetentionDays(@QueryParameter String value) {
+            return checkNumber("Rescue retention (days)", value, 1, MAX_RESCUE_RETENTION_DAYS);
+        }
+
+        /** Username with password credentials; only administrators may list them, others get the current value. */
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+            StandardListBoxModel model = new StandardListBoxModel();
+            if (!mayAdminister()) {
+                model.includeCurrentValue(credentialsId);
+                return model;
+            }
+            model.includeEmptyValue()
+                    .include(Jenkins.get(), StandardUsernamePasswordCredentials.class)
+                    .includeCurrentValue(credentialsId);
+            return model;
+        }
+
+        /**
+         * Logs in from the controller and says what it reached. Needs Overall/Administer: it makes the controller
+         * connect to an address given in the request with a stored credential.
+         */
+        @RequirePOST
+        public FormValidation doTestConnection(@QueryParameter String name, @QueryParameter String jdbcUrl,
+                                               @QueryParameter String credentialsId) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            String url = jdbcUrl == null ? "" : jdbcUrl.strip();
+            Optional<String> problem = TargetRules.jdbcUrlProblem(url).or(() -> TargetRules.credentialsIdProblem(credentialsId));
+            if (problem.isPresent()) {
+                return FormValidation.error(problem.get());
+            }
+            DatabaseLogin login = TargetCredentials.onController(credentialsId);
+            if (login == null) {
+                return FormValidation.error("No Username with password credential with id '" + credentialsId + "'.");
+            }
+            String targetName = name == null || name.isBlank() ? "unnamed" : name.strip();
+            try {
+                String reached = ScriptEngine.create().checkConnection(DatabaseTarget.of(targetName, url), login.toCredentials());
+                return FormValidation.ok("Connected from the controller: " + reached + ". Builds connect from their agent.");
+            } catch (SQLException | RuntimeException e) {
+                // The driver's message names host and user at most; the password never reaches it in a message.
+                return FormValidation.error("Could not connect from the controller: " + e.getMessage());
+            }
+        }
+
+        private static FormValidation checkNumber(String what, String value, int min, int max) {
+            if (!mayAdminister() || value == null || value.isBlank()) {
+                return FormValidation.ok();
+            }
+            try {
+                return check(TargetRules.rangeProblem(what, Long.parseLong(value.strip()), min, max));
+            } catch (NumberFormatException e) {
+                return FormValidation.error(what + " must be a whole number.");
+            }
+        }
+
+        private static FormValidation check(Optional<String> problem) {
+            if (!mayAdminister()) {
+                return FormValidation.ok();
+            }
+            return problem.map(FormValidation::error).orElseGet(FormValidation::ok);
+        }
+
+        private static boolean mayAdminister() {
+            return Jenkins.get().hasPermission(Jenkins.ADMINISTER);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.jenkins.plugins.prodscript.target;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.casc.ConfigurationAsCode;
+import io.jenkins.plugins.casc.ConfiguratorException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/** The targets as code: the YAML of docs/jenkins-admin.md applies under its symbol, and an invalid list changes nothing. */
+@WithJenkins
+class ProductionScriptTargetsCascTest {
+    private static void apply(String resource) throws ConfiguratorException {
+        ConfigurationAsCode.get().configure(ProductionScriptTargetsCascTest.class.getResource(resource).toExternalForm());
+    }
+
+    @Test
+    void everySettingIsReadFromYaml(JenkinsRule j) throws Exception {
+        apply("configuration-as-code.yaml");
+
+        List<TargetDatabase> targets = ProductionScriptTargets.get().getTargets();
+        assertEquals(List.of("prod-main", "staging"), ProductionScriptTargets.get().names());
+        TargetDatabase prod = targets.get(0);
+        assertEquals("jdbc:postgresql://db.example.com:5432/app?sslmode=verify-full", prod.getJdbcUrl());
+        assertEquals("prod-main-db", prod.getCredentialsId());
+        assertEquals("production", prod.getTier());
+        assertEquals(3, prod.getRequiredApprovals());
+        assertEquals(List.of("bob", "carol"), prod.approverList());
+        assertEquals(List.of("dba"), prod.approverGroupList());
+        assertEquals(8, prod.getMaxWaitHours());
+        assertEquals(120, prod.getStatementTimeoutSeconds());
+        assertEquals(3, prod.getLockTimeoutSeconds());
+        assertEquals(14, prod.getRescueRetentionDays());
+        TargetDatabase staging = targets.get(1);
+        assertEquals("staging", staging.getTier());
+        assertEquals(1, staging.getEffectiveRequiredApprovals(), "the tier's default");
+        assertEquals(300, staging.getStatementTimeoutSeconds(), "unset settings keep their defaults");
+        assertEquals(7, staging.getRescueRetentionDays());
+    }
+
+    @Test
+    void aUrlCarryingAPasswordFailsTheWholeConfiguration(JenkinsRule j) throws Exception {
+        apply("configuration-as-code.yaml");
+
+        ConfiguratorException refused = assertThrows(ConfiguratorException.class, () -> apply("password-in-url.yaml"));
+        assertFalse(String.valueOf(refused.getMessage()).contains("Casc-Secret-42"));
+        assertEquals(List.of("prod-main", "staging"), ProductionScriptTargets.get().names(), "nothing changed");
+    }
+
+    @Test
+    void twoTargetsWithOneNameFailTheWholeConfiguration(JenkinsRule j) {
+        assertThrows(ConfiguratorException.class, () -> apply("duplicate-names.yaml"));
+        assertEquals(List.of(), ProductionScriptTargets.get().names());
+    }
+}
