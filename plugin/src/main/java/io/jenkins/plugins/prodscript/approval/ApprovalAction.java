@@ -269,15 +269,18 @@ public final class ApprovalAction implements RunAction2 {
                 return settled;
             }
             boolean building = run != null && run.isBuilding();
-            // A build that ended while waiting (aborted, or Jenkins died) is judged as it stood when it ended, and
-            // never settled: no verdict arrives after the fact.
+            // A build that ended while waiting (aborted, or Jenkins died) is judged as it stood when it ended: no
+            // verdict arrives after the fact, and a wait nobody decided is settled as cancelled, not left waiting.
             Instant judgedAt = building || run == null ? Instant.now()
                     : Instant.ofEpochMilli(run.getStartTimeInMillis() + run.getDuration());
             ApprovalJudge.Judgement judgement = judge().judge(decisions, judgedAt);
             decisions = judgement.records();
             outcome = judgement.outcome();
-            if (!outcome.isDecided() || !building) {
+            if (run == null || (building && !outcome.isDecided())) {
                 return outcome;
+            }
+            if (!building && !outcome.isDecided()) {
+                outcome = outcome.cancelled();
             }
             settled = outcome;
             if (expiryCheck != null) {

@@ -23,7 +23,9 @@ public final class ApprovalOutcome implements Serializable {
         /** The maximum wait ran out before enough approvals arrived. Final; nothing was changed. */
         EXPIRED,
         /** Not enough approvals yet, and time remains. */
-        WAITING
+        WAITING,
+        /** The build ended (aborted, or Jenkins stopped) before a decision. Final; nothing was changed. */
+        CANCELLED
     }
 
     private final State state;
@@ -67,6 +69,12 @@ public final class ApprovalOutcome implements Serializable {
     /** True when the run may start. */
     public boolean isApproved() {
         return state == State.APPROVED;
+    }
+
+    /** The same counts, with the build ended before a decision: the final state of an abandoned wait. */
+    ApprovalOutcome cancelled() {
+        return new ApprovalOutcome(State.CANCELLED, "the build ended before a decision (" + reason + ")",
+                countedApprovals, requiredApprovals);
     }
 
     /** True unless still waiting: nothing more will change the outcome. */

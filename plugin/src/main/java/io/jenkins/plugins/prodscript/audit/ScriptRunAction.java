@@ -31,8 +31,12 @@ public final class ScriptRunAction implements RunAction2 {
     private volatile String checksum;
     private volatile ScriptRunStatus status = ScriptRunStatus.PLANNING;
     private volatile String message;
+    /** Rows the committed run changed; stays 0 for every run that did not commit. */
     private volatile long rowsChanged;
     private volatile ArrayList<StatementRows> statements = new ArrayList<>();
+    /** Rows the rehearsal changed before it was rolled back. */
+    private volatile long rowsWouldChange;
+    private volatile ArrayList<StatementRows> rehearsalStatements = new ArrayList<>();
     private volatile ArrayList<RescueTable> rescueTables = new ArrayList<>();
     private volatile ArrayList<String> artifacts = new ArrayList<>();
 
@@ -138,16 +142,31 @@ public final class ScriptRunAction implements RunAction2 {
         return message;
     }
 
-    /** Rows inserted, updated and deleted: by the committed run, or what the rehearsal would have changed. */
+    /**
+     * Rows inserted, updated and deleted by the committed run; 0 for a rehearsal and for every run that did not
+     * commit (refused, rejected, expired, failed, cancelled, or still waiting).
+     */
     @Exported
     public long getRowsChanged() {
         return rowsChanged;
     }
 
-    /** Rows per statement, of the run, or of the rehearsal until the run has happened. */
+    /** Rows per statement of the committed run; empty unless the run committed. */
     @Exported
     public List<StatementRows> getStatements() {
         return List.copyOf(statements);
+    }
+
+    /** Rows the rehearsal changed before it was rolled back: what the run would change; 0 before a rehearsal. */
+    @Exported
+    public long getRowsWouldChange() {
+        return rowsWouldChange;
+    }
+
+    /** Rows per statement of the rehearsal. */
+    @Exported
+    public List<StatementRows> getRehearsalStatements() {
+        return rehearsalStatements == null ? List.of() : List.copyOf(rehearsalStatements);
     }
 
     @Exported
@@ -178,8 +197,14 @@ public final class ScriptRunAction implements RunAction2 {
         this.message = message;
     }
 
-    /** The rows per statement of the latest rehearsal or run. */
-    public void setRows(long rowsChanged, List<StatementRows> statements) {
+    /** What the rehearsal changed before it was rolled back. */
+    public void setRehearsalRows(long rowsWouldChange, List<StatementRows> statements) {
+        this.rowsWouldChange = rowsWouldChange;
+        this.rehearsalStatements = new ArrayList<>(statements);
+    }
+
+    /** What the run changed; only a committed run changed anything. */
+    public void setCommittedRows(long rowsChanged, List<StatementRows> statements) {
         this.rowsChanged = rowsChanged;
         this.statements = new ArrayList<>(statements);
     }

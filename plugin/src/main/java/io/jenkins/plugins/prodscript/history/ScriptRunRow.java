@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
 public final class ScriptRunRow {
     /** The columns, in the order of {@link #values()}; also the CSV header. */
     static final List<String> COLUMNS = List.of("build", "started", "script", "commit", "checksum", "target", "mode",
-            "requester", "approvers", "approval", "status", "rowsChanged", "rescue", "runId", "revertsRunId");
+            "requester", "approvers", "approval", "status", "rowsChanged", "rowsWouldChange", "rescue", "runId",
+            "revertsRunId");
 
     private final int build;
     private final String buildUrl;
@@ -40,13 +41,14 @@ public final class ScriptRunRow {
     private final String approval;
     private final String status;
     private final long rowsChanged;
+    private final long rowsWouldChange;
     private final String rescue;
     private final String runId;
     private final String revertsRunId;
 
     private ScriptRunRow(int build, String buildUrl, String started, String script, String commit, String checksum,
                          String target, String mode, String requester, String approvers, String approval, String status,
-                         long rowsChanged, String rescue, String runId, String revertsRunId) {
+                         long rowsChanged, long rowsWouldChange, String rescue, String runId, String revertsRunId) {
         this.build = build;
         this.buildUrl = buildUrl;
         this.started = started;
@@ -60,6 +62,7 @@ public final class ScriptRunRow {
         this.approval = approval;
         this.status = status;
         this.rowsChanged = rowsChanged;
+        this.rowsWouldChange = rowsWouldChange;
         this.rescue = rescue;
         this.runId = runId;
         this.revertsRunId = revertsRunId;
@@ -85,7 +88,7 @@ public final class ScriptRunRow {
                 Instant.ofEpochMilli(run.getStartTimeInMillis()).toString(), scriptRun.getScriptPath(),
                 scriptRun.getCommit(), scriptRun.getChecksum(), scriptRun.getTargetName(), scriptRun.getMode(),
                 scriptRun.getRequester(), approversOf(approvalAction), approvalOf(approvalAction),
-                scriptRun.getStatus().name(), scriptRun.getRowsChanged(),
+                scriptRun.getStatus().name(), scriptRun.getRowsChanged(), scriptRun.getRowsWouldChange(),
                 rescueOf(scriptRun, revertedBy.apply(scriptRun.getRunId())), scriptRun.getRunId(),
                 scriptRun.getRevertsRunId()));
     }
@@ -149,7 +152,8 @@ public final class ScriptRunRow {
     /** The values in {@link #COLUMNS} order, as text; missing values are empty. */
     List<String> values() {
         return List.of(String.valueOf(build), started, text(script), text(commit), text(checksum), text(target),
-                text(mode), text(requester), approvers, approval, text(status), String.valueOf(rowsChanged), rescue,
+                text(mode), text(requester), approvers, approval, text(status), String.valueOf(rowsChanged),
+                String.valueOf(rowsWouldChange), rescue,
                 text(runId), text(revertsRunId));
     }
 
@@ -212,8 +216,14 @@ public final class ScriptRunRow {
         return status;
     }
 
+    /** Rows the run changed: 0 unless it committed. */
     public long getRowsChanged() {
         return rowsChanged;
+    }
+
+    /** Rows the rehearsal changed before rolling back. */
+    public long getRowsWouldChange() {
+        return rowsWouldChange;
     }
 
     public String getRescue() {

@@ -95,6 +95,11 @@ public final class ExecutionReport implements Serializable {
         return RunStatus.COMMITTED.name().equals(status);
     }
 
+    /** Not started because the target's ledger forbade it (e.g. the script was already applied); nothing ran. */
+    public boolean refused() {
+        return RunStatus.REFUSED.name().equals(status);
+    }
+
     public boolean cancelled() {
         return RunStatus.CANCELLED.name().equals(status);
     }

@@ -5,6 +5,7 @@ import hudson.remoting.VirtualChannel;
 import io.prodscript.engine.Refusal;
 import io.prodscript.engine.ScriptEngine;
 import io.prodscript.engine.plan.Plan;
+import io.prodscript.engine.script.Script;
 import io.prodscript.engine.report.Json;
 import java.io.File;
 import java.io.IOException;
@@ -25,20 +26,43 @@ final class PlanScript extends MasterToSlaveFileCallable<PlannedScript> {
         this.scriptPath = scriptPath;
     }
 
+    /**
+     * The plan, or the planner's refusal together with the checksum of the bytes it refused: the audit record names
+     * exactly which script was refused. A path or file refused before its bytes were read still fails at once.
+     */
     @Override
     public PlannedScript invoke(File root, VirtualChannel channel) throws IOException {
-        Plan plan = plan(root, scriptPath);
-        return new PlannedScript(plan.scriptPath(), plan.checksum(), plan.statements().size(), Json.pretty(plan));
+        ScriptEngine engine = ScriptEngine.create();
+        Script script = read(engine, root, scriptPath);
+        try {
+            Plan plan = engine.plan(script);
+            return PlannedScript.planned(plan.scriptPath(), plan.checksum(), plan.statements().size(), Json.pretty(plan));
+        } catch (Refusal refusal) {
+            return PlannedScript.refused(script.path(), script.checksum(), refusalMessage(refusal));
+        }
     }
 
     /** Reads and plans {@code scriptPath} below {@code root}, turning the engine's refusal into a build failure. */
     static Plan plan(File root, String scriptPath) throws AbortException {
         ScriptEngine engine = ScriptEngine.create();
+        Script script = read(engine, root, scriptPath);
         try {
-            return engine.plan(engine.read(root.toPath(), scriptPath));
+            return engine.plan(script);
         } catch (Refusal refusal) {
-            // The engine's own words; Refusal itself must not cross remoting (library class).
-            throw new AbortException("Refused: " + refusal.getMessage() + ". Nothing was run.");
+            throw new AbortException(refusalMessage(refusal));
         }
+    }
+
+    private static Script read(ScriptEngine engine, File root, String scriptPath) throws AbortException {
+        try {
+            return engine.read(root.toPath(), scriptPath);
+        } catch (Refusal refusal) {
+            throw new AbortException(refusalMessage(refusal));
+        }
+    }
+
+    /** The engine's own words; Refusal itself must not cross remoting (library class). */
+    private static String refusalMessage(Refusal refusal) {
+        return "Refused: " + refusal.getMessage() + ". Nothing was run.";
     }
 }

@@ -1,8 +1,12 @@
 package io.jenkins.plugins.prodscript.run;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.io.Serializable;
 
-/** The plan of a script as it comes back from the agent: plain values and the plan's JSON, no engine type. */
+/**
+ * The plan of a script as it comes back from the agent, or the planner's refusal of it: plain values and the plan's
+ * JSON, no engine type. A refused script still has a path and a checksum, since its bytes were read.
+ */
 public final class PlannedScript implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -10,12 +14,27 @@ public final class PlannedScript implements Serializable {
     private final String checksum;
     private final int statementCount;
     private final String planJson;
+    private final String refusal;
 
-    PlannedScript(String scriptPath, String checksum, int statementCount, String planJson) {
+    private PlannedScript(String scriptPath, String checksum, int statementCount, String planJson, String refusal) {
         this.scriptPath = scriptPath;
         this.checksum = checksum;
         this.statementCount = statementCount;
         this.planJson = planJson;
+        this.refusal = refusal;
+    }
+
+    static PlannedScript planned(String scriptPath, String checksum, int statementCount, String planJson) {
+        return new PlannedScript(scriptPath, checksum, statementCount, planJson, null);
+    }
+
+    static PlannedScript refused(String scriptPath, String checksum, String refusal) {
+        return new PlannedScript(scriptPath, checksum, 0, null, refusal);
+    }
+
+    /** Why the planner refused the script, or null when it was planned. */
+    public @CheckForNull String getRefusal() {
+        return refusal;
     }
 
     public String getScriptPath() {
@@ -31,7 +50,7 @@ public final class PlannedScript implements Serializable {
         return statementCount;
     }
 
-    /** The engine's plan, pretty-printed: the {@code plan.json} artifact. */
+    /** The engine's plan, pretty-printed: the {@code plan.json} artifact; null when refused. */
     public String getPlanJson() {
         return planJson;
     }

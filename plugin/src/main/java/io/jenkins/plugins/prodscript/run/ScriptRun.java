@@ -97,6 +97,9 @@ public final class ScriptRun {
                     : new ScriptLocation(workspace, spec.getScriptPath());
             PlannedScript planned = location.root().act(new PlanScript(location.path()));
             action.setChecksum(planned.getChecksum());
+            if (planned.getRefusal() != null) {
+                throw new AbortException(planned.getRefusal());
+            }
             stage.write(ArtifactNames.PLAN, planned.getPlanJson());
             log("Planned " + planned.getScriptPath() + ": " + planned.getStatementCount() + " statement(s), sha256 "
                     + planned.getChecksum());
@@ -106,7 +109,12 @@ public final class ScriptRun {
                     spec.getRevertRunId(), requester, commit, stage);
             // Written byte for byte as digested, so anyone can check the approved digest against the artifact.
             stage.write(ArtifactNames.REHEARSAL, rehearsal.getResultLine());
-            action.setRows(rehearsal.getRowsChanged(), rehearsal.getStatements());
+            action.setRehearsalRows(rehearsal.getRowsChanged(), rehearsal.getStatements());
+            if (rehearsal.refused()) {
+                // The target's ledger said no (e.g. already applied): nothing ran, so it is a refusal, not a failure.
+                update(action, ScriptRunStatus.REFUSED, rehearsal.describe());
+                throw new AbortException("Refused: " + rehearsal.describe() + ". Nothing was run.");
+            }
             if (!rehearsal.succeeded()) {
                 update(action, ScriptRunStatus.REHEARSAL_FAILED, rehearsal.describe());
                 throw new AbortException("The rehearsal did not succeed: " + rehearsal.describe()
@@ -156,8 +164,11 @@ public final class ScriptRun {
             DatabaseLogin login = TargetCredentials.forBuild(build, target);
             RecordApprovals decisions = new RecordApprovals(target.settings(), login, approved, approval.getDecisions());
             if (!outcome.isApproved()) {
-                ScriptRunStatus status = outcome.getState() == ApprovalOutcome.State.EXPIRED
-                        ? ScriptRunStatus.EXPIRED : ScriptRunStatus.REJECTED;
+                ScriptRunStatus status = switch (outcome.getState()) {
+                    case EXPIRED -> ScriptRunStatus.EXPIRED;
+                    case CANCELLED -> ScriptRunStatus.CANCELLED;
+                    default -> ScriptRunStatus.REJECTED;
+                };
                 update(action, status, outcome.getReason());
                 recordRejectedDecisions(decisions, target);
                 throw new AbortException("Not run: the approval was " + status.name().toLowerCase(java.util.Locale.ROOT)
@@ -178,12 +189,12 @@ public final class ScriptRun {
             if (report.getReversalSql() != null) {
                 stage.write(ArtifactNames.REVERSAL, report.getReversalSql());
             }
-            action.setRows(report.getRowsChanged(), report.getStatements());
-            action.setRescueTables(report.getRescueTables());
             if (!report.committed()) {
-                update(action, report.cancelled() ? ScriptRunStatus.CANCELLED : ScriptRunStatus.FAILED, report.describe());
+                update(action, statusOfUncommitted(report), report.describe());
                 throw new AbortException("The run did not commit: " + report.describe() + ". Everything was rolled back.");
             }
+            action.setCommittedRows(report.getRowsChanged(), report.getStatements());
+            action.setRescueTables(report.getRescueTables());
             update(action, ScriptRunStatus.COMMITTED, null);
             return report;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -192,6 +203,13 @@ public final class ScriptRun {
         } finally {
             archive(stage, action);
         }
+    }
+
+    private static ScriptRunStatus statusOfUncommitted(ExecutionReport report) {
+        if (report.cancelled()) {
+            return ScriptRunStatus.CANCELLED;
+        }
+        return report.refused() ? ScriptRunStatus.REFUSED : ScriptRunStatus.FAILED;
     }
 
     /**

@@ -27,19 +27,25 @@ final class StepSummary {
         summary.put("mode", record.getMode());
         summary.put("status", record.getStatus().name());
         summary.put("rowsChanged", record.getRowsChanged());
-        List<Map<String, Object>> statements = new ArrayList<>();
-        for (StatementRows statement : record.getStatements()) {
+        summary.put("statements", rows(record.getStatements()));
+        summary.put("rowsWouldChange", record.getRowsWouldChange());
+        summary.put("rehearsalStatements", rows(record.getRehearsalStatements()));
+        summary.put("manifest", record.hasArtifact(ArtifactNames.MANIFEST) ? ArtifactNames.path(ArtifactNames.MANIFEST) : null);
+        summary.put("artifacts", new ArrayList<>(record.getArtifacts()));
+        return summary;
+    }
+
+    private static List<Map<String, Object>> rows(List<StatementRows> statements) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (StatementRows statement : statements) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("number", statement.getNumber());
             row.put("line", statement.getLine());
             row.put("kind", statement.getKind());
             row.put("tables", new ArrayList<>(statement.getTables()));
             row.put("rows", statement.getRows());
-            statements.add(row);
+            rows.add(row);
         }
-        summary.put("statements", statements);
-        summary.put("manifest", record.hasArtifact(ArtifactNames.MANIFEST) ? ArtifactNames.path(ArtifactNames.MANIFEST) : null);
-        summary.put("artifacts", new ArrayList<>(record.getArtifacts()));
-        return summary;
+        return rows;
     }
 }

@@ -160,6 +160,28 @@ class ApprovalActionTest {
     }
 
     @Test
+    void anAbortedBuildsApprovalShowsAFinalState() throws Exception {
+        FreeStyleBuild build = startWaiting(0);
+        assertEquals(200, post("bob", build, "approve", "one of two"));
+        stop(build);
+
+        ApprovalAction approval = ApprovalAction.of(build);
+        assertEquals(ApprovalOutcome.State.CANCELLED, approval.outcome().getState());
+        assertEquals(1, approval.outcome().getCountedApprovals());
+        assertFalse(approval.isWaiting());
+        assertEquals(409, post("carol", build, "approve", "too late"), "nobody decides for a stopped build");
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.login("alice");
+            String json = wc.goTo(build.getUrl() + "api/json?tree=actions[outcome[state]]", "application/json")
+                    .getWebResponse().getContentAsString();
+            assertTrue(json.contains("\"state\":\"CANCELLED\""), json);
+            assertFalse(json.contains("WAITING"), json);
+        }
+        assertTrue(java.nio.file.Files.readString(build.getRootDir().toPath().resolve("build.xml")).contains("CANCELLED"),
+                "the final state is saved with the build");
+    }
+
+    @Test
     void auditorsSeeTheDecisionsInTheRemoteApi() throws Exception {
         FreeStyleBuild build = startWaiting(0);
         post("bob", build, "approve", "ok");

@@ -45,7 +45,10 @@ final class RecordScriptRun extends TestBuilder {
                 "jdbc:postgresql://db.example/prod", mode, revertsRunId, "alice", "c0ffee");
         record.setChecksum(CHECKSUM);
         record.setStatus(status, null);
-        record.setRows(12, List.of());
+        record.setRehearsalRows(12, List.of());
+        if (status == ScriptRunStatus.COMMITTED) {
+            record.setCommittedRows(12, List.of());
+        }
         record.setRescueTables(List.of(new RescueTable("rescue.r_" + runId + "_accounts", RESCUE_EXPIRY)));
         build.addAction(record);
         return true;

@@ -53,6 +53,10 @@ class ScriptRunHistoryTest {
         assertEquals("fixes/accounts.sql", first.getScript());
         assertEquals("COMMITTED", first.getStatus());
         assertEquals(12, first.getRowsChanged());
+        ScriptRunRow failed = page.rows().get(1);
+        assertEquals("FAILED", failed.getStatus());
+        assertEquals(0, failed.getRowsChanged(), "a run that did not commit changed nothing");
+        assertEquals(12, failed.getRowsWouldChange(), "what its rehearsal would have changed is kept apart");
         assertEquals("alice", first.getRequester());
         assertEquals("reverted by #4", first.getRescue());
 

@@ -40,9 +40,11 @@ class ScriptRunJobTest {
 
         ScriptRunAction record = build.getAction(ScriptRunAction.class);
         assertEquals(ScriptRunStatus.REHEARSED, record.getStatus());
-        assertEquals(2, record.getRowsChanged());
-        assertEquals(1, record.getStatements().size());
-        assertEquals("UPDATE", record.getStatements().get(0).getKind());
+        assertEquals(2, record.getRowsWouldChange());
+        assertEquals(0, record.getRowsChanged(), "a rehearsal changes nothing, and its record says so");
+        assertEquals(List.of(), record.getStatements());
+        assertEquals(1, record.getRehearsalStatements().size());
+        assertEquals("UPDATE", record.getRehearsalStatements().get(0).getKind());
         assertEquals(SCRIPT, record.getScriptPath());
         assertEquals(64, record.getChecksum().length());
         assertEquals(List.of("prodscript/events.jsonl", "prodscript/plan.json", "prodscript/rehearsal.json"), record.getArtifacts());
@@ -61,7 +63,10 @@ class ScriptRunJobTest {
 
         QueueTaskFuture<ScriptRunBuild> future = job.scheduleBuild2(0, requestedBy("alice"), parameters(SCRIPT, "prod-main", "run"));
         ScriptRunBuild build = j.waitForMessage("Approve or reject", future.waitForStart());
-        assertEquals(ScriptRunStatus.WAITING_FOR_APPROVAL, build.getAction(ScriptRunAction.class).getStatus());
+        ScriptRunAction waiting = build.getAction(ScriptRunAction.class);
+        assertEquals(ScriptRunStatus.WAITING_FOR_APPROVAL, waiting.getStatus());
+        assertEquals(2, waiting.getRowsWouldChange());
+        assertEquals(0, waiting.getRowsChanged(), "a waiting build has changed nothing");
         assertEquals(2, database.upperCaseEmails(), "nothing runs before approval");
 
         assertEquals(403, approve(j, "alice", build), "the requester cannot approve");

@@ -28,14 +28,15 @@ class RunScriptStepTest {
         WorkflowJob job = j.createProject(WorkflowJob.class, "pipeline");
         job.setDefinition(new CpsFlowDefinition("node {\n" + WRITE_SCRIPT
                 + "  def r = runScript script: 'scripts/fix.sql', target: 'staging-db'\n"
-                + "  echo \"status=${r.status} rows=${r.rowsChanged} statements=${r.statements.size()} checksum=${r.checksum}\"\n"
+                + "  echo \"status=${r.status} rows=${r.rowsChanged} wouldChange=${r.rowsWouldChange}"
+                + " rehearsed=${r.rehearsalStatements.size()} checksum=${r.checksum}\"\n"
                 + "}", true));
 
         WorkflowRun build = j.assertBuildStatusSuccess(job.scheduleBuild2(0));
 
         ScriptRunAction record = build.getAction(ScriptRunAction.class);
         assertEquals(ScriptRunStatus.REHEARSED, record.getStatus());
-        j.assertLogContains("status=REHEARSED rows=2 statements=1 checksum=" + record.getChecksum(), build);
+        j.assertLogContains("status=REHEARSED rows=0 wouldChange=2 rehearsed=1 checksum=" + record.getChecksum(), build);
         assertEquals(2, database.upperCaseEmails());
         assertEquals(List.of(), filesContaining(build, TestTarget.PASSWORD));
     }
