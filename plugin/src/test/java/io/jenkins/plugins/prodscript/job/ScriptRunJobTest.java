@@ -94,6 +94,34 @@ class ScriptRunJobTest {
                     .getRequest().getRehearsalDigest());
         }
         assertEquals(List.of(), filesContaining(build, TestTarget.PASSWORD));
+
+        // The same script again: the target's ledger refuses it before anything runs; that is a refusal, not a failure.
+        ScriptRunBuild again = j.assertBuildStatus(Result.FAILURE,
+                job.scheduleBuild2(0, requestedBy("alice"), parameters(SCRIPT, "prod-main", "rehearse")));
+        ScriptRunAction refused = again.getAction(ScriptRunAction.class);
+        assertEquals(ScriptRunStatus.REFUSED, refused.getStatus());
+        assertEquals(0, refused.getRowsChanged());
+        j.assertLogContains("Refused:", again);
+    }
+
+    @Test
+    void aScriptRefusedAtPlanningIsRecordedWithTheChecksumOfItsBytes(JenkinsRule j) throws Exception {
+        TestTarget database = TestTarget.create();
+        configureTarget("staging-db", database, "staging");
+        String wholeTable = "UPDATE accounts SET email = lower(email);\n";
+        ScriptRunProject job = j.createProject(ScriptRunProject.class, "whole-table");
+        job.setScm(new SingleFileSCM(SCRIPT, wholeTable));
+        job.setAllowedTargets(List.of("staging-db"));
+
+        ScriptRunBuild build = j.assertBuildStatus(Result.FAILURE,
+                job.scheduleBuild2(0, parameters(SCRIPT, "staging-db", "rehearse")));
+
+        ScriptRunAction record = build.getAction(ScriptRunAction.class);
+        assertEquals(ScriptRunStatus.REFUSED, record.getStatus());
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(wholeTable.getBytes(StandardCharsets.UTF_8))), record.getChecksum());
+        j.assertLogContains("Refused:", build);
+        assertNull(database.queryOne("SELECT to_regclass('script_runner.runs')"), "the database was not touched");
     }
 
     @Test
