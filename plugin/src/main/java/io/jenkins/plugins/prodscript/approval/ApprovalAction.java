@@ -6,6 +6,7 @@ import hudson.AbortException;
 import hudson.console.HyperlinkNote;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import jenkins.util.Timer;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 import org.kohsuke.stapler.interceptor.RequirePOST;
@@ -216,6 +218,27 @@ public final class ApprovalAction implements RunAction2 {
     @RequirePOST
     public HttpResponse doReject(@QueryParameter String comment) throws IOException {
         return decide(ApprovalRecord.Kind.REJECT, comment);
+    }
+
+    /**
+     * The build page's form: one comment and two buttons side by side, as the input step's page has; the button
+     * pressed ({@code approve} or {@code reject}) decides. Back to the build page afterwards.
+     */
+    @RequirePOST
+    public HttpResponse doDecide(StaplerRequest2 request, @QueryParameter String comment) throws IOException {
+        boolean approve = request.getParameter("approve") != null;
+        boolean reject = request.getParameter("reject") != null;
+        if (approve == reject) {
+            throw HttpResponses.errorWithoutStack(400, "Press either Approve or Reject.");
+        }
+        decide(approve ? ApprovalRecord.Kind.APPROVE : ApprovalRecord.Kind.REJECT, comment);
+        return HttpResponses.redirectTo("..");
+    }
+
+    /** The archived text of the script to approve, relative to this page's parent (the build); null if none. */
+    public @CheckForNull String getScriptArtifactPath() {
+        ScriptRunAction record = run == null ? null : ScriptRunAction.of(run);
+        return record == null ? null : record.getScriptArtifactPath();
     }
 
     /**

@@ -66,6 +66,20 @@ public final class ApprovalOutcome implements Serializable {
         return requiredApprovals;
     }
 
+    /** Where the approval stands in words, e.g. {@code Waiting for 2 approvals (0 so far)}. */
+    @Exported
+    public String getSummary() {
+        String counts = countedApprovals + " of " + requiredApprovals;
+        return switch (state) {
+            case WAITING -> "Waiting for " + requiredApprovals + (requiredApprovals == 1 ? " approval" : " approvals")
+                    + " (" + countedApprovals + " so far)";
+            case APPROVED -> "Approved (" + counts + ")";
+            case REJECTED -> "Rejected";
+            case EXPIRED -> "Expired before enough approvals (" + counts + ")";
+            case CANCELLED -> "Cancelled: the build ended before a decision (" + counts + ")";
+        };
+    }
+
     /** True when the run may start. */
     public boolean isApproved() {
         return state == State.APPROVED;

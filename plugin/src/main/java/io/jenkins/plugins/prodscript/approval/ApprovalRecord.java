@@ -1,5 +1,6 @@
 package io.jenkins.plugins.prodscript.approval;
 
+import io.jenkins.plugins.prodscript.audit.ShortForm;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +23,19 @@ public final class ApprovalRecord implements Serializable {
 
     /** What the person decided. */
     public enum Kind {
-        APPROVE,
-        REJECT
+        APPROVE("Approved"),
+        REJECT("Rejected");
+
+        private final String words;
+
+        Kind(String words) {
+            this.words = words;
+        }
+
+        /** The decision as the decisions table shows it. */
+        public String getWords() {
+            return words;
+        }
     }
 
     private final String userId;
@@ -100,12 +112,22 @@ public final class ApprovalRecord implements Serializable {
         return Instant.ofEpochMilli(timeMillis).toString();
     }
 
+    /** When the decision arrived, to the minute in UTC, for the decisions table (the full instant is on hover). */
+    public String getDecidedAtText() {
+        return ShortForm.dateTime(timeMillis);
+    }
+
     @Exported
     public String getComment() {
         return comment;
     }
 
     @Exported
+    /** The first characters of the checksum decided on; the page shows the full one on hover. */
+    public String getShortChecksum() {
+        return ShortForm.checksum(checksum);
+    }
+
     public String getChecksum() {
         return checksum;
     }

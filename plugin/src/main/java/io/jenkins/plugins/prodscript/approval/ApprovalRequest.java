@@ -1,5 +1,6 @@
 package io.jenkins.plugins.prodscript.approval;
 
+import io.jenkins.plugins.prodscript.audit.ShortForm;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -148,7 +149,7 @@ public final class ApprovalRequest implements Serializable {
     /** The first characters of the checksum, enough for people to tell scripts apart. */
     @Exported
     public String getShortChecksum() {
-        return checksum.length() > 12 ? checksum.substring(0, 12) : checksum;
+        return ShortForm.checksum(checksum);
     }
 
     private static ArrayList<String> copy(List<String> values) {

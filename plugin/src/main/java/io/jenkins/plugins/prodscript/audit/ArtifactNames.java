@@ -4,6 +4,8 @@ package io.jenkins.plugins.prodscript.audit;
 public final class ArtifactNames {
     /** The folder of every artifact of a script run. */
     public static final String FOLDER = "prodscript/";
+    /** The script's text exactly as read and checksummed (its SHA-256 is the run's checksum): what approvers read. */
+    public static final String SCRIPT = "script.sql";
     /** Every engine event, one JSON object per line, rehearsal and run. */
     public static final String EVENTS = "events.jsonl";
     /** The plan: statements, directives, checksum. */

@@ -18,7 +18,7 @@ import jenkins.util.BuildListenerAdapter;
  */
 public final class ArtifactStage {
     private static final String[] NAMES = {
-        ArtifactNames.EVENTS, ArtifactNames.PLAN, ArtifactNames.REHEARSAL, ArtifactNames.RUN,
+        ArtifactNames.SCRIPT, ArtifactNames.EVENTS, ArtifactNames.PLAN, ArtifactNames.REHEARSAL, ArtifactNames.RUN,
         ArtifactNames.MANIFEST, ArtifactNames.REVERSAL,
     };
 

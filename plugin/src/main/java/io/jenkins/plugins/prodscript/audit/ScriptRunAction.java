@@ -180,6 +180,21 @@ public final class ScriptRunAction implements RunAction2 {
         return List.copyOf(artifacts);
     }
 
+    /** The checksum as pages show it; the full value is on hover. */
+    public String getShortChecksum() {
+        return ShortForm.checksum(checksum);
+    }
+
+    /** The commit as Git abbreviates it; empty when unknown. */
+    public String getShortCommit() {
+        return ShortForm.commit(commit);
+    }
+
+    /** The archived script text, relative to the build's URL; null when it was not archived (e.g. refused unread). */
+    public @CheckForNull String getScriptArtifactPath() {
+        return hasArtifact(ArtifactNames.SCRIPT) ? "artifact/" + ArtifactNames.path(ArtifactNames.SCRIPT) : null;
+    }
+
     public boolean hasArtifact(String name) {
         return artifacts.contains(ArtifactNames.path(name));
     }

@@ -27,6 +27,24 @@ public enum ScriptRunStatus {
     /** The run was aborted and rolled back. */
     CANCELLED;
 
+    /** The status as a short phrase for pages, e.g. {@code Waiting for approval}. */
+    public String getWords() {
+        return switch (this) {
+            case PLANNING -> "Planning";
+            case REFUSED -> "Refused, nothing ran";
+            case REHEARSING -> "Rehearsing";
+            case REHEARSED -> "Rehearsed and rolled back";
+            case REHEARSAL_FAILED -> "Rehearsal failed, rolled back";
+            case WAITING_FOR_APPROVAL -> "Waiting for approval";
+            case REJECTED -> "Rejected, nothing ran";
+            case EXPIRED -> "Expired, nothing ran";
+            case RUNNING -> "Running";
+            case COMMITTED -> "Committed";
+            case FAILED -> "Failed, rolled back";
+            case CANCELLED -> "Cancelled, rolled back";
+        };
+    }
+
     /** True when the run is over, whatever its outcome. */
     public boolean isFinal() {
         return switch (this) {

@@ -54,6 +54,11 @@ public final class StatementRows implements Serializable {
 
     /** Rows inserted, updated or deleted (returned, for a SELECT). */
     @Exported
+    /** The tables for people: comma-separated, no brackets. */
+    public String getTablesText() {
+        return String.join(", ", tables);
+    }
+
     public long getRows() {
         return rows;
     }

@@ -4,9 +4,20 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.model.Action;
 import hudson.model.Item;
 import hudson.model.Job;
+import hudson.model.Run;
+import io.jenkins.plugins.prodscript.approval.ApprovalAction;
+import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
+import io.jenkins.plugins.prodscript.audit.ShortForm;
+import io.jenkins.plugins.prodscript.job.ScriptRunProject;
+import io.jenkins.plugins.prodscript.target.ProductionScriptTargets;
+import io.jenkins.plugins.prodscript.target.TargetDatabase;
 import io.prodscript.engine.report.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.kohsuke.stapler.Stapler;
 import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.StaplerResponse2;
@@ -35,6 +46,53 @@ public final class ScriptRunHistoryAction implements Action {
     public HistoryPage getPage() {
         StaplerRequest2 request = Stapler.getCurrentRequest2();
         return new ScriptRunHistory(job).page(request == null ? null : buildNumber(request.getParameter("from")), PAGE_SIZE);
+    }
+
+    /**
+     * For the job page: the builds among the latest {@value #PAGE_SIZE} that wait for approval now, newest first, so
+     * approvers find them without opening builds one by one.
+     */
+    public List<Run<?, ?>> getWaitingRuns() {
+        List<Run<?, ?>> waiting = new ArrayList<>();
+        for (Run<?, ?> run : job.getBuilds().limit(PAGE_SIZE)) {
+            ApprovalAction approval = ApprovalAction.of(run);
+            if (approval != null && approval.isWaiting()) {
+                waiting.add(run);
+            }
+        }
+        return waiting;
+    }
+
+    /**
+     * For the job page of a "Run Production Script" job: the targets its builds may choose, as configured now (a name
+     * no longer configured is left out; builds naming it are refused).
+     */
+    public List<TargetDatabase> getAllowedTargets() {
+        if (!(job instanceof ScriptRunProject project)) {
+            return List.of();
+        }
+        ProductionScriptTargets targets = ProductionScriptTargets.get();
+        return project.getAllowedTargets().stream().map(targets::find).flatMap(Optional::stream).toList();
+    }
+
+    /** The approval of a build listed by {@link #getWaitingRuns()}. */
+    public @CheckForNull ApprovalAction approvalOf(Run<?, ?> run) {
+        return ApprovalAction.of(run);
+    }
+
+    /** The row's outcome in words, for the page; the downloads keep the status name. */
+    public String statusText(ScriptRunRow row) {
+        return ScriptRunStatus.valueOf(row.getStatus()).getWords();
+    }
+
+    /** The commit as Git abbreviates it, for the page; the full id is on hover and in the downloads. */
+    public String shortCommit(@CheckForNull String commit) {
+        return ShortForm.commit(commit);
+    }
+
+    /** When the row's build started, to the minute in UTC, for the page; the downloads keep the ISO-8601 instant. */
+    public String startedText(ScriptRunRow row) {
+        return ShortForm.dateTime(Instant.parse(row.getStarted()).toEpochMilli());
     }
 
     /** Every script run as CSV: one row per build, safe to open in a spreadsheet. */

@@ -8,6 +8,7 @@ import io.jenkins.plugins.prodscript.approval.ApprovalRecord;
 import io.jenkins.plugins.prodscript.audit.RescueTable;
 import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
+import io.jenkins.plugins.prodscript.audit.ShortForm;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
@@ -188,8 +189,7 @@ public final class ScriptRunRow {
 
     /** The first characters of the checksum, enough to tell scripts apart in a table. */
     public String getShortChecksum() {
-        String value = text(checksum);
-        return value.length() > 12 ? value.substring(0, 12) : value;
+        return ShortForm.checksum(checksum);
     }
 
     public String getTarget() {

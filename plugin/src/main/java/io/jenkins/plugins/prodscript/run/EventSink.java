@@ -2,6 +2,7 @@ package io.jenkins.plugins.prodscript.run;
 
 import io.prodscript.engine.execution.RunEvent;
 import io.prodscript.engine.execution.RunListener;
+import io.prodscript.engine.execution.StatementResult;
 import io.prodscript.engine.report.Json;
 import java.io.Closeable;
 import java.io.IOException;
@@ -50,7 +51,9 @@ final class EventSink implements RunListener, Closeable {
     public void on(RunEvent event) {
         String line = event.describe();
         console.println(line);
-        if (!(event instanceof RunEvent.StatementStarted) && !(event instanceof RunEvent.RunStarted)) {
+        if (event instanceof RunEvent.StatementFinished finished) {
+            summary.add(summaryOf(finished.result()));
+        } else if (!(event instanceof RunEvent.StatementStarted) && !(event instanceof RunEvent.RunStarted)) {
             summary.add(line);
         }
         try {
@@ -69,6 +72,16 @@ final class EventSink implements RunListener, Closeable {
     }
 
     /** The events worth showing approvers, as printed. */
+    /**
+     * A statement's line for approvers and the build page: what it touched and how many rows, without the timing the
+     * console shows (it differs between rehearsal and run and says nothing about what is approved).
+     */
+    static String summaryOf(StatementResult result) {
+        return "#" + result.number() + " (line " + result.line() + ") " + result.kind()
+                + (result.tables().isEmpty() ? "" : " " + String.join(", ", result.tables())) + ": " + result.rows()
+                + " row(s)";
+    }
+
     List<String> summary() {
         return List.copyOf(summary);
     }

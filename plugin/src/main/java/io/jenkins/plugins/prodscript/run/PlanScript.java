@@ -36,9 +36,10 @@ final class PlanScript extends MasterToSlaveFileCallable<PlannedScript> {
         Script script = read(engine, root, scriptPath);
         try {
             Plan plan = engine.plan(script);
-            return PlannedScript.planned(plan.scriptPath(), plan.checksum(), plan.statements().size(), Json.pretty(plan));
+            return PlannedScript.planned(plan.scriptPath(), plan.checksum(), script.text(), plan.statements().size(),
+                    Json.pretty(plan));
         } catch (Refusal refusal) {
-            return PlannedScript.refused(script.path(), script.checksum(), refusalMessage(refusal));
+            return PlannedScript.refused(script.path(), script.checksum(), script.text(), refusalMessage(refusal));
         }
     }
 

@@ -14,22 +14,31 @@ public final class PlannedScript implements Serializable {
     private final String checksum;
     private final int statementCount;
     private final String planJson;
+    private final String scriptText;
     private final String refusal;
 
-    private PlannedScript(String scriptPath, String checksum, int statementCount, String planJson, String refusal) {
+    private PlannedScript(String scriptPath, String checksum, String scriptText, int statementCount, String planJson,
+                          String refusal) {
         this.scriptPath = scriptPath;
+        this.scriptText = scriptText;
         this.checksum = checksum;
         this.statementCount = statementCount;
         this.planJson = planJson;
         this.refusal = refusal;
     }
 
-    static PlannedScript planned(String scriptPath, String checksum, int statementCount, String planJson) {
-        return new PlannedScript(scriptPath, checksum, statementCount, planJson, null);
+    static PlannedScript planned(String scriptPath, String checksum, String scriptText, int statementCount,
+                                 String planJson) {
+        return new PlannedScript(scriptPath, checksum, scriptText, statementCount, planJson, null);
     }
 
-    static PlannedScript refused(String scriptPath, String checksum, String refusal) {
-        return new PlannedScript(scriptPath, checksum, 0, null, refusal);
+    static PlannedScript refused(String scriptPath, String checksum, String scriptText, String refusal) {
+        return new PlannedScript(scriptPath, checksum, scriptText, 0, null, refusal);
+    }
+
+    /** The script's text as read (UTF-8); its bytes are what the checksum covers. */
+    public String getScriptText() {
+        return scriptText;
     }
 
     /** Why the planner refused the script, or null when it was planned. */

@@ -97,6 +97,8 @@ public final class ScriptRun {
                     : new ScriptLocation(workspace, spec.getScriptPath());
             PlannedScript planned = location.root().act(new PlanScript(location.path()));
             action.setChecksum(planned.getChecksum());
+            // Archived refused or not: approvers read it before deciding, auditors see exactly what was refused.
+            stage.write(ArtifactNames.SCRIPT, planned.getScriptText());
             if (planned.getRefusal() != null) {
                 throw new AbortException(planned.getRefusal());
             }
