@@ -34,9 +34,10 @@ public final class ScriptParameters {
         String directory = ScriptPathRule.normalizeDirectory(project.getScriptsDirectory());
         String[] modes = Arrays.stream(RunMode.values()).map(RunMode::id).toArray(String[]::new);
         List<ParameterDefinition> definitions = new ArrayList<>();
-        definitions.add(new StringParameterDefinition(SCRIPT, "",
+        definitions.add(new ScriptParameterDefinition(SCRIPT,
                 "The script to run, relative to the checkout" + (directory.isEmpty() ? "" : ", under " + directory + "/")
-                        + ", ending in .sql."));
+                        + ", ending in .sql. The scripts of the last checkout are offered; any path is checked when the"
+                        + " build reads it."));
         if (!project.getAllowedTargets().isEmpty()) { // a choice needs choices; without any, builds are refused anyway
             definitions.add(new ChoiceParameterDefinition(TARGET, project.getAllowedTargets().toArray(String[]::new),
                     "The database to run it on."));

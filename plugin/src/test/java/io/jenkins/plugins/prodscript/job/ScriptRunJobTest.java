@@ -175,6 +175,20 @@ class ScriptRunJobTest {
     }
 
     @Test
+    void buildWithParametersOffersTheScriptsOfTheLastCheckout(JenkinsRule j) throws Exception {
+        configureTarget("staging-db", TestTarget.create(), "staging");
+        ScriptRunProject job = job(j, "staging-db");
+        assertEquals(List.of(), ScriptParameterDefinition.choicesFor(job), "no checkout yet, nothing to offer");
+        j.assertBuildStatusSuccess(job.scheduleBuild2(0, parameters(SCRIPT, "staging-db", "rehearse")));
+
+        assertEquals(List.of(SCRIPT), ScriptParameterDefinition.choicesFor(job));
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            String form = wc.goTo(job.getUrl() + "build?delay=0sec").getWebResponse().getContentAsString();
+            assertTrue(form.contains("<option value=\"" + SCRIPT + "\""), form);
+        }
+    }
+
+    @Test
     void parametersFollowTheJobConfiguration(JenkinsRule j) throws Exception {
         configureTarget("staging-db", TestTarget.create(), "staging");
         ScriptRunProject job = job(j, "staging-db");
