@@ -160,6 +160,53 @@ class ApprovalActionTest {
     }
 
     @Test
+    void theBuildPageOffersOneCommentAndBothButtonsToThoseWhoMayDecide() throws Exception {
+        FreeStyleBuild build = startWaiting(0);
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.login("bob");
+            String page = wc.getPage(build, "").getWebResponse().getContentAsString();
+            assertTrue(page.contains("Waiting for 2 approvals (0 so far)"), "the status in words");
+            assertFalse(page.contains("WAITING"), "no enum names on the page");
+            assertTrue(page.contains("approval/decide"), "the decision form is on the build page");
+            assertTrue(page.contains("name=\"approve\"") && page.contains("name=\"reject\""), "both buttons");
+        }
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.login("dave");
+            assertFalse(wc.getPage(build, "").getWebResponse().getContentAsString().contains("approval/decide"),
+                    "no form for someone who may not decide");
+        }
+
+        assertEquals(400, decide("bob", build, null), "a decision needs a button");
+        assertEquals(200, decide("bob", build, "approve"));
+        assertEquals(200, decide("carol", build, "approve"));
+        j.assertBuildStatus(Result.SUCCESS, j.waitForCompletion(build));
+        assertEquals(2, ApprovalAction.of(build).outcome().getCountedApprovals());
+        assertEquals("Approved (2 of 2)", ApprovalAction.of(build).outcome().getSummary());
+    }
+
+    @Test
+    void rejectingFromTheBuildPageEndsTheBuild() throws Exception {
+        FreeStyleBuild build = startWaiting(0);
+        assertEquals(200, decide("bob", build, "reject"));
+        j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(build));
+        assertEquals(ApprovalOutcome.State.REJECTED, ApprovalAction.of(build).outcome().getState());
+    }
+
+    /** What the build page's form sends: a comment and the pressed button's name. */
+    private int decide(String user, Run<?, ?> build, String button) throws Exception {
+        try (JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false)) {
+            wc.login(user);
+            WebRequest request = new WebRequest(wc.createCrumbedUrl(build.getUrl() + "approval/decide"), HttpMethod.POST);
+            List<NameValuePair> parameters = new java.util.ArrayList<>(List.of(new NameValuePair("comment", "from the build page")));
+            if (button != null) {
+                parameters.add(new NameValuePair(button, button));
+            }
+            request.setRequestParameters(parameters);
+            return wc.getPage(request).getWebResponse().getStatusCode();
+        }
+    }
+
+    @Test
     void anAbortedBuildsApprovalShowsAFinalState() throws Exception {
         FreeStyleBuild build = startWaiting(0);
         assertEquals(200, post("bob", build, "approve", "one of two"));

@@ -47,7 +47,11 @@ class ScriptRunJobTest {
         assertEquals("UPDATE", record.getRehearsalStatements().get(0).getKind());
         assertEquals(SCRIPT, record.getScriptPath());
         assertEquals(64, record.getChecksum().length());
-        assertEquals(List.of("prodscript/events.jsonl", "prodscript/plan.json", "prodscript/rehearsal.json"), record.getArtifacts());
+        assertEquals(List.of("prodscript/script.sql", "prodscript/events.jsonl", "prodscript/plan.json",
+                "prodscript/rehearsal.json"), record.getArtifacts());
+        try (InputStream in = build.getArtifactManager().root().child("prodscript/script.sql").open()) {
+            assertEquals(FIX_EMAILS, new String(in.readAllBytes(), StandardCharsets.UTF_8), "the text approvers read");
+        }
         assertEquals(2, database.upperCaseEmails(), "a rehearsal changes nothing");
         j.assertLogContains(database.url(), build);
         j.assertLogContains("Rehearsal succeeded and was rolled back: 2 row(s) would change", build);
