@@ -72,6 +72,14 @@ class ScriptRunJobTest {
         assertEquals(2, waiting.getRowsWouldChange());
         assertEquals(0, waiting.getRowsChanged(), "a waiting build has changed nothing");
         assertEquals(2, database.upperCaseEmails(), "nothing runs before approval");
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.login("bob");
+            String jobPage = wc.goTo(job.getUrl()).getWebResponse().getContentAsString();
+            assertTrue(jobPage.contains("Allowed targets"), "the job page names its targets");
+            assertTrue(jobPage.contains("prod-main"), jobPage);
+            assertTrue(jobPage.contains(build.getUrl()), "and links the build waiting for approval");
+            assertTrue(jobPage.contains("Waiting for 2 approvals (0 so far)"), jobPage);
+        }
 
         assertEquals(403, approve(j, "alice", build), "the requester cannot approve");
         assertEquals(200, approve(j, "bob", build));
