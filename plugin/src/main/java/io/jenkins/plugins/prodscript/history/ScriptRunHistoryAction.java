@@ -54,6 +54,9 @@ public final class ScriptRunHistoryAction implements Action {
      */
     public List<Run<?, ?>> getWaitingRuns() {
         List<Run<?, ?>> waiting = new ArrayList<>();
+        if (!(job instanceof ScriptRunProject) && !new ScriptRunHistory(job).hasRecentScriptRuns()) {
+            return waiting; // every job has this action: jobs that run no scripts do not pay for the scan
+        }
         for (Run<?, ?> run : job.getBuilds().limit(PAGE_SIZE)) {
             ApprovalAction approval = ApprovalAction.of(run);
             if (approval != null && approval.isWaiting()) {

@@ -7,7 +7,6 @@ import hudson.model.ParameterValue;
 import hudson.model.ParametersAction;
 import hudson.model.ParametersDefinitionProperty;
 import hudson.model.Run;
-import hudson.model.StringParameterDefinition;
 import io.jenkins.plugins.prodscript.run.RunMode;
 import io.jenkins.plugins.prodscript.run.ScriptRunSpec;
 import java.io.IOException;
@@ -45,8 +44,8 @@ public final class ScriptParameters {
         definitions.add(new ChoiceParameterDefinition(MODE, modes,
                 "rehearse: run and roll back. run: rehearse, wait for approvals, then commit. revert: run the reversal of"
                         + " an earlier run (REVERT_RUN_ID)."));
-        definitions.add(new StringParameterDefinition(REVERT_RUN_ID, "",
-                "For revert only: the run id of the committed run to reverse."));
+        definitions.add(new RevertRunIdParameterDefinition(REVERT_RUN_ID,
+                "For revert builds only, set by \"Revert this run\": the run id of the committed run to reverse."));
         return definitions;
     }
 
