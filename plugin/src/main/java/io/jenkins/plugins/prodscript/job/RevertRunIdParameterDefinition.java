@@ -24,7 +24,7 @@ public final class RevertRunIdParameterDefinition extends StringParameterDefinit
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Production script revert run id (set by \\"Revert this run\\")";
+            return "Production script revert run id (set by Revert this run)";
         }
     }
 }
