@@ -114,8 +114,9 @@ public final class ScriptRun {
             action.setRehearsalRows(rehearsal.getRowsChanged(), rehearsal.getStatements());
             if (rehearsal.refused()) {
                 // The target's ledger said no (e.g. already applied): nothing ran, so it is a refusal, not a failure.
-                update(action, ScriptRunStatus.REFUSED, rehearsal.describe());
-                throw new AbortException("Refused: " + rehearsal.describe() + ". Nothing was run.");
+                String reason = rehearsal.getFailure() == null ? rehearsal.describe() : rehearsal.getFailure();
+                update(action, ScriptRunStatus.REFUSED, reason);
+                throw new AbortException("Refused: " + reason + ". Nothing was run.");
             }
             if (!rehearsal.succeeded()) {
                 update(action, ScriptRunStatus.REHEARSAL_FAILED, rehearsal.describe());
