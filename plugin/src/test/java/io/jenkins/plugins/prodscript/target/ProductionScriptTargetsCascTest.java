@@ -48,8 +48,20 @@ class ProductionScriptTargetsCascTest {
         apply("configuration-as-code.yaml");
 
         ConfiguratorException refused = assertThrows(ConfiguratorException.class, () -> apply("password-in-url.yaml"));
-        assertFalse(String.valueOf(refused.getMessage()).contains("Casc-Secret-42"));
+        IllegalArgumentException ours = causeOf(refused);
+        assertTrue(ours.getMessage().contains("Target 'leaky': The URL must not set 'password'"), ours.getMessage());
+        assertFalse(ours.getMessage().contains("Casc-Secret-42"), "our message never repeats the URL");
         assertEquals(List.of("prod-main", "staging"), ProductionScriptTargets.get().names(), "nothing changed");
+    }
+
+    /** The refusal of {@link ProductionScriptTargets#setTargets}, however JCasC wraps it. */
+    private static IllegalArgumentException causeOf(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException refusal) {
+                return refusal;
+            }
+        }
+        throw new AssertionError("no IllegalArgumentException among the causes", thrown);
     }
 
     @Test
