@@ -58,17 +58,25 @@ record WriteStatement(PlannedStatement planned, String reference, Set<String> up
 
     private static Reading readUncached(PlannedStatement statement) {
         return switch (statement.kind()) {
-            case SELECT -> new Reading(null, null);
+            case SELECT, UTILITY -> new Reading(null, null);
             case DDL -> Reading.obstacle("it changes the schema, and rescue tables hold rows, not definitions");
             // The planner classifies statements that write through WITH as OTHER too.
             case OTHER -> Reading.obstacle("it is not a plain INSERT, UPDATE or DELETE (TRUNCATE, CALL, DO, a writing"
                     + " WITH and the like), so rescue cannot tell which rows it changes");
+            case MERGE -> Reading.obstacle("a MERGE can insert, update and delete rows in one statement, and rescue"
+                    + " cannot yet tell which it did to each row; write it as separate INSERT, UPDATE and DELETE"
+                    + " statements");
             case INSERT, UPDATE, DELETE -> readWrite(statement);
         };
     }
 
     private static Reading readWrite(PlannedStatement statement) {
-        Statement parsed = SqlParser.parse(statement.sql(), statement.line());
+        SqlParser.Parse parse = SqlParser.parse(statement.sql(), statement.line());
+        if (!parse.succeeded()) {
+            return Reading.obstacle("rescue cannot read it (" + parse.problem() + "), so it cannot tell which rows to"
+                    + " save");
+        }
+        Statement parsed = parse.tree();
         Table target;
         Set<String> updated = new TreeSet<>();
         if (parsed instanceof Update update) {
