@@ -251,6 +251,10 @@ final class StatementClassifier {
             throw new Refusal(verb + " without WHERE changes every row of the table; add a WHERE clause, or"
                     + " @allow-full-table to the script's header if every row is meant", s.line());
         }
+        if (where.isEmpty()) {
+            throw new Refusal(verb + " … WHERE: the WHERE clause is empty; write the condition that selects the rows",
+                    s.line());
+        }
         boolean namesSomething = where.stream().anyMatch(t -> t.kind() == Token.Kind.QUOTED
                 || t.kind() == Token.Kind.WORD && !CONSTANT_WORDS.contains(t.text()));
         if (!namesSomething) {

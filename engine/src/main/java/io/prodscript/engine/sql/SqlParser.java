@@ -64,7 +64,12 @@ public final class SqlParser {
         if (limit != null) {
             return new Parse(null, limit);
         }
-        return PARSES.computeIfAbsent(statement.shape(), shape -> parseShape(shape, statement.depth()));
+        String shape = statement.shape();
+        if (shape.length() > MAX_CHARACTERS) {
+            return new Parse(null, "it is " + shape.length() + " characters long without its constants, more than the "
+                    + MAX_CHARACTERS + " that rescue reads");
+        }
+        return PARSES.computeIfAbsent(shape, key -> parseShape(statement, key));
     }
 
     /** Reads the structure of SQL text that starts at the given script line (the first statement in it). */
@@ -83,9 +88,9 @@ public final class SqlParser {
     }
 
     private static String overLimit(SqlStatement statement) {
-        if (statement.shape().length() > MAX_CHARACTERS) {
-            return "it is " + statement.shape().length() + " characters long without its constants, more than the "
-                    + MAX_CHARACTERS + " that rescue reads";
+        if (statement.text().length() > MAX_CHARACTERS * 4) {
+            return "it is " + statement.text().length() + " characters long, more than the " + MAX_CHARACTERS * 4
+                    + " that rescue reads";
         }
         if (statement.depth() > MAX_DEPTH) {
             return "it nests parentheses " + statement.depth() + " deep, more than the " + MAX_DEPTH + " that rescue reads";
@@ -93,13 +98,37 @@ public final class SqlParser {
         return null;
     }
 
-    private static Parse parseShape(String shape, int depth) {
+    private static Parse parseShape(SqlStatement statement, String shape) {
         Statement tree = attempt(shape, false);
-        if (tree == null && depth <= MAX_DEPTH_FOR_BACKTRACKING) {
+        if (tree == null && statement.depth() <= MAX_DEPTH_FOR_BACKTRACKING) {
             tree = attempt(shape, true);
+        }
+        if (tree == null) {
+            tree = insertQueryInParentheses(statement);
         }
         return tree != null ? new Parse(tree, null)
                 : new Parse(null, "JSqlParser, the SQL reader rescue relies on, does not know this form of the statement");
+    }
+
+    /**
+     * JSqlParser reads {@code INSERT … SELECT … JOIN … ON … ON CONFLICT} as a join with two ON conditions; with the
+     * query in parentheses (the same statement to PostgreSQL) it reads it right.
+     */
+    private static Statement insertQueryInParentheses(SqlStatement statement) {
+        List<Token> t = statement.tokens();
+        int query = -1;
+        for (int i = 1; i + 1 < t.size() && statement.startsWith("INSERT"); i++) {
+            Token token = t.get(i);
+            if (token.depth() != 0) {
+                continue;
+            }
+            if (query < 0 && (token.is("SELECT") || token.is("WITH"))) {
+                query = i;
+            } else if (query > 0 && token.is("ON") && t.get(i + 1).is("CONFLICT")) {
+                return attempt(statement.shape(query, i), false);
+            }
+        }
+        return null;
     }
 
     private static Statement attempt(String shape, boolean backtracking) {

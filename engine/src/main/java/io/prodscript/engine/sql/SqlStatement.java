@@ -8,11 +8,8 @@ import java.util.List;
  * @param line   the script line of the statement's first token
  * @param text   the statement without its terminating semicolon or leading comments
  * @param tokens the statement's tokens in order; comments are not among them
- * @param shape  the statement with every string and number constant replaced by a placeholder ({@code 's'},
- *               {@code 0}) and comments and runs of white space by one space: statements that differ only in their
- *               constants have the same shape and so the same structure, which is what a parse is read for
  */
-public record SqlStatement(int line, String text, List<Token> tokens, String shape) {
+public record SqlStatement(int line, String text, List<Token> tokens) {
     public SqlStatement {
         tokens = List.copyOf(tokens);
     }
@@ -80,5 +77,46 @@ public record SqlStatement(int line, String text, List<Token> tokens, String sha
             last += 2;
         }
         return last;
+    }
+
+    /**
+     * The statement with every string and number constant replaced by a placeholder ({@code 's'}, {@code 0}), and
+     * comments and white space between tokens by one space: statements that differ only in their constants have the
+     * same shape and so the same structure, which is all a parse is read for.
+     */
+    public String shape() {
+        return shape(-1, -1);
+    }
+
+    /**
+     * The shape with an opening parenthesis before token {@code openBefore} and a closing one before token
+     * {@code closeBefore} (-1 for none), and without ONLY after UPDATE, FROM or INTO (a word about inheritance
+     * children that does not change which table a statement names).
+     */
+    String shape(int openBefore, int closeBefore) {
+        StringBuilder shape = new StringBuilder(text.length());
+        Token previous = null;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.is("ONLY") && previous != null && (previous.is("UPDATE") || previous.is("FROM") || previous.is("INTO"))) {
+                continue;
+            }
+            if (previous != null && previous.end() < t.offset()) {
+                shape.append(' ');
+            }
+            if (i == openBefore) {
+                shape.append("( ");
+            }
+            if (i == closeBefore) {
+                shape.append(") ");
+            }
+            shape.append(switch (t.kind()) {
+                case STRING -> "'s'";
+                case NUMBER -> "0";
+                default -> text.substring(t.offset(), t.end());
+            });
+            previous = t;
+        }
+        return shape.toString();
     }
 }

@@ -26,7 +26,6 @@ public final class StatementSplitter {
     private int start = -1;
     private int startLine;
     private List<Token> tokens = new ArrayList<>();
-    private StringBuilder shape = new StringBuilder();
     private int parenDepth;
     private int bracketDepth;
     private int atomicDepth;
@@ -52,17 +51,14 @@ public final class StatementSplitter {
             char c = text.charAt(pos);
             if (c == '-' && peek(1) == '-') {
                 skipLineComment();
-                space();
                 continue;
             }
             if (c == '/' && peek(1) == '*') {
                 skipBlockComment();
-                space();
                 continue;
             }
             if (Character.isWhitespace(c)) {
                 advance();
-                space();
                 continue;
             }
             if (c == ';' && atomicDepth == 0) {
@@ -90,22 +86,22 @@ public final class StatementSplitter {
             if (c == '\'') {
                 boolean escapes = isEscapeStringPrefix();
                 String content = skipQuoted('\'', escapes);
-                add(Token.Kind.STRING, escapes ? "" : content, tokenStart, "'s'");
+                add(Token.Kind.STRING, escapes ? "" : content, tokenStart);
             } else if (c == '"') {
                 String name = skipQuoted('"', false);
-                add(Token.Kind.QUOTED, name, tokenStart, text.substring(tokenStart, pos));
+                add(Token.Kind.QUOTED, name, tokenStart);
             } else if (c == '$' && !previousIsIdentifierPart() && dollarTagLength() > 0) {
                 skipDollarQuoted();
-                add(Token.Kind.STRING, "", tokenStart, "'s'");
+                add(Token.Kind.STRING, "", tokenStart);
             } else if (Character.isLetter(c) || c == '_') {
                 word();
             } else if (Character.isDigit(c) || c == '.' && Character.isDigit(peek(1))) {
                 number();
-                add(Token.Kind.NUMBER, text.substring(tokenStart, pos), tokenStart, "0");
+                add(Token.Kind.NUMBER, text.substring(tokenStart, pos), tokenStart);
             } else if (c == ':' && peek(1) == ':') {
                 advance();
                 advance();
-                add(Token.Kind.SYMBOL, "::", tokenStart, "::");
+                add(Token.Kind.SYMBOL, "::", tokenStart);
             } else if (c == ':' && bracketDepth == 0 && isPsqlVariable()) {
                 throw new Refusal(psqlVariable() + " is a psql variable, and scripts run without psql, so nothing would"
                         + " replace it; write the value itself in the script", line);
@@ -122,25 +118,17 @@ public final class StatementSplitter {
     private SqlStatement finish(int end) {
         String raw = text.substring(start, end);
         String statementText = raw.strip();
-        SqlStatement statement = new SqlStatement(startLine, statementText, tokens, shape.toString().strip());
+        SqlStatement statement = new SqlStatement(startLine, statementText, tokens);
         start = -1;
         tokens = new ArrayList<>();
-        shape = new StringBuilder();
         parenDepth = 0;
         bracketDepth = 0;
         atomicDepth = 0;
         return statement;
     }
 
-    private void add(Token.Kind kind, String tokenText, int tokenStart, String shaped) {
+    private void add(Token.Kind kind, String tokenText, int tokenStart) {
         tokens.add(new Token(kind, tokenText, tokenStart - start, pos - start, parenDepth));
-        shape.append(shaped);
-    }
-
-    private void space() {
-        if (start >= 0 && !shape.isEmpty() && shape.charAt(shape.length() - 1) != ' ') {
-            shape.append(' ');
-        }
     }
 
     private void word() {
@@ -158,7 +146,7 @@ public final class StatementSplitter {
             return;
         }
         String upper = word.toUpperCase(Locale.ROOT);
-        add(Token.Kind.WORD, upper, wordStart, word);
+        add(Token.Kind.WORD, upper, wordStart);
         trackRoutineBody(upper);
     }
 
@@ -218,7 +206,6 @@ public final class StatementSplitter {
         // A token's depth is that of its surroundings: "(" and ")" belong to the outer level.
         int depth = c == '(' ? parenDepth - 1 : c == ')' ? parenDepth + 1 : parenDepth;
         tokens.add(new Token(Token.Kind.SYMBOL, String.valueOf(c), tokenStart - start, pos - start, depth));
-        shape.append(c);
     }
 
     private boolean isCopyFromStdin(SqlStatement statement) {
