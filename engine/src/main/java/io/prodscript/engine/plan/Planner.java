@@ -16,8 +16,8 @@ public final class Planner {
     }
 
     /**
-     * @throws Refusal for bad directives, statements that cannot run safely in one transaction, statements the
-     *                 parser does not understand, or a script with no statements
+     * @throws Refusal for bad directives, statements that are not PostgreSQL commands or cannot run safely in one
+     *                 transaction, or a script with no statements
      */
     public static Plan plan(Script script) {
         ScriptSections sections = DirectiveParser.parse(script.text());
