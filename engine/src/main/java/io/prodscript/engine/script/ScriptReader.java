@@ -111,7 +111,7 @@ public final class ScriptReader {
         try {
             return path.toRealPath();
         } catch (IOException e) {
-            throw new Refusal(what + " cannot be resolved: " + e.getClass().getSimpleName());
+            throw new Refusal(what + " cannot be resolved: " + reason(e));
         }
     }
 
@@ -123,8 +123,19 @@ public final class ScriptReader {
             }
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new Refusal("script " + relativePath + " cannot be read: " + e.getClass().getSimpleName());
+            throw new Refusal("script " + relativePath + " cannot be read: " + reason(e));
         }
+    }
+
+    /** What went wrong with a file, in words rather than an exception's class name. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "it does not exist";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return "the file system refused it";
     }
 
     private static String decode(byte[] bytes, String relativePath) {

@@ -93,6 +93,13 @@ class ScriptReaderTest {
     }
 
     @Test
+    void aMissingCheckoutIsRefusedInWordsNotWithAnExceptionName() {
+        String message = assertThrows(Refusal.class, () -> reader.read(base.resolve("no-such-checkout"), "scripts/fix.sql")).getMessage();
+        assertTrue(message.endsWith("cannot be resolved: it does not exist"), message);
+        assertTrue(!message.contains("Exception"), message);
+    }
+
+    @Test
     void refusesMissingFilesAndDirectories() throws IOException {
         assertTrue(refusal("scripts/missing.sql").contains("does not exist"));
         Files.createDirectories(checkout.resolve("scripts/dir.sql"));
