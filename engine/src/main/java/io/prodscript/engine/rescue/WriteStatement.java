@@ -2,11 +2,9 @@ package io.prodscript.engine.rescue;
 
 import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.plan.StatementKind;
+import io.prodscript.engine.sql.Memo;
 import io.prodscript.engine.sql.SqlParser;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,15 +27,7 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  *                             anyway ({@link ReturningClauses})
  */
 record WriteStatement(PlannedStatement planned, String reference, Set<String> updatedColumns, String textWithoutReturning) {
-    private static final int REMEMBERED_READINGS = 100_000;
-    private static final Map<String, Reading> READINGS = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Reading> eldest) {
-            return size() > REMEMBERED_READINGS;
-        }
-    });
+    private static final Memo<String, Reading> READINGS = new Memo<>(100_000);
 
     /**
      * Why rescue cannot save what a statement changes, in words that finish "statement N cannot be saved: …"; empty
@@ -53,7 +43,7 @@ record WriteStatement(PlannedStatement planned, String reference, Set<String> up
      * run of thousands of small statements, so readings are remembered by the statement's text.
      */
     static Reading read(PlannedStatement statement) {
-        return READINGS.computeIfAbsent(statement.kind() + " " + statement.sql(), key -> readUncached(statement)).of(statement);
+        return READINGS.get(statement.kind() + " " + statement.sql(), key -> readUncached(statement)).of(statement);
     }
 
     private static Reading readUncached(PlannedStatement statement) {

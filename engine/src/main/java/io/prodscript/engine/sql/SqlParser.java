@@ -1,9 +1,6 @@
 package io.prodscript.engine.sql;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.statement.Statement;
@@ -32,15 +29,7 @@ public final class SqlParser {
     public static final int MAX_DEPTH = 40;
     /** Nesting up to which JSqlParser's slower backtracking mode is tried when the fast one fails. */
     private static final int MAX_DEPTH_FOR_BACKTRACKING = 4;
-    private static final int REMEMBERED_SHAPES = 20_000;
-    private static final Map<String, Parse> PARSES = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Parse> eldest) {
-            return size() > REMEMBERED_SHAPES;
-        }
-    });
+    private static final Memo<String, Parse> PARSES = new Memo<>(20_000);
 
     private SqlParser() {
     }
@@ -69,7 +58,7 @@ public final class SqlParser {
             return new Parse(null, "it is " + shape.length() + " characters long without its constants, more than the "
                     + MAX_CHARACTERS + " that rescue reads");
         }
-        return PARSES.computeIfAbsent(shape, key -> parseShape(statement, key));
+        return PARSES.get(shape, key -> parseShape(statement, key));
     }
 
     /** Reads the structure of SQL text that starts at the given script line (the first statement in it). */

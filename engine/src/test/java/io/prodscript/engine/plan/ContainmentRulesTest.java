@@ -139,10 +139,16 @@ class ContainmentRulesTest {
         "WITH gone AS (DELETE FROM orders WHERE true RETURNING id) SELECT count(*) FROM gone",
     })
     void conditionsThatDoNotDependOnTheRowsNeedAllowFullTable(String statement) {
-        Refusal r = refusal("SELECT 1;\n" + statement + ";");
-        assertEquals(2, r.line().getAsInt(), r::getMessage);
-        assertTrue(r.getMessage().contains("@allow-full-table"), r::getMessage);
-        Scripts.plan("-- @allow-full-table\n-- @rescue none: test\n" + statement + ";");
+        assertRefusedUnless("@allow-full-table", "-- @allow-destructive\n", statement);
+    }
+
+    /** Refused at its line without the directive (the other header lines given), planned with it. */
+    private static void assertRefusedUnless(String directive, String otherHeader, String statement) {
+        String header = otherHeader + "-- @rescue none: test\n";
+        Refusal r = refusal(header + "SELECT 1;\n" + statement + ";");
+        assertEquals(header.split("\n").length + 2, r.line().getAsInt(), r::getMessage);
+        assertTrue(r.getMessage().contains(directive), r::getMessage);
+        Scripts.plan("-- " + directive + "\n" + header + statement + ";");
     }
 
     @Test
@@ -169,10 +175,7 @@ class ContainmentRulesTest {
         "TRUNCATE orders CASCADE",
     })
     void everyDropNeedsAllowDestructive(String statement) {
-        Refusal r = refusal("-- @allow-full-table\n-- @rescue none: test\nSELECT 1;\n" + statement + ";");
-        assertEquals(4, r.line().getAsInt(), r::getMessage);
-        assertTrue(r.getMessage().contains("@allow-destructive"), r::getMessage);
-        Scripts.plan("-- @allow-destructive\n-- @allow-full-table\n-- @rescue none: test\n" + statement + ";");
+        assertRefusedUnless("@allow-destructive", "-- @allow-full-table\n", statement);
     }
 
     @Test
