@@ -3,6 +3,8 @@ package io.prodscript.engine.plan;
 import io.prodscript.engine.Refusal;
 import io.prodscript.engine.sql.SqlStatement;
 import io.prodscript.engine.sql.Token;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,24 +27,16 @@ final class Commands {
             "UNLOGGED", "GLOBAL", "LOCAL", "RECURSIVE", "CONSTRAINT", "TRUSTED", "PROCEDURAL", "DEFAULT");
 
     /** Commands whose kind their first word decides. */
-    private static final Map<String, StatementKind> BY_FIRST_WORD = Map.ofEntries(
-            Map.entry("SELECT", StatementKind.SELECT), Map.entry("VALUES", StatementKind.SELECT),
-            Map.entry("TABLE", StatementKind.SELECT), Map.entry("SHOW", StatementKind.SELECT),
-            Map.entry("EXPLAIN", StatementKind.SELECT),
-            Map.entry("INSERT", StatementKind.INSERT), Map.entry("UPDATE", StatementKind.UPDATE),
-            Map.entry("DELETE", StatementKind.DELETE), Map.entry("MERGE", StatementKind.MERGE),
-            Map.entry("COMMENT", StatementKind.DDL), Map.entry("GRANT", StatementKind.DDL),
-            Map.entry("REVOKE", StatementKind.DDL), Map.entry("SECURITY", StatementKind.DDL),
-            Map.entry("IMPORT", StatementKind.DDL), Map.entry("REASSIGN", StatementKind.DDL),
-            Map.entry("TRUNCATE", StatementKind.OTHER), Map.entry("CALL", StatementKind.OTHER),
-            Map.entry("REFRESH", StatementKind.OTHER),
-            Map.entry("SET", StatementKind.UTILITY), Map.entry("RESET", StatementKind.UTILITY),
-            Map.entry("LOCK", StatementKind.UTILITY), Map.entry("ANALYZE", StatementKind.UTILITY),
-            Map.entry("ANALYSE", StatementKind.UTILITY), Map.entry("CLUSTER", StatementKind.UTILITY),
-            Map.entry("REINDEX", StatementKind.UTILITY), Map.entry("NOTIFY", StatementKind.UTILITY),
-            Map.entry("LISTEN", StatementKind.UTILITY), Map.entry("UNLISTEN", StatementKind.UTILITY),
-            Map.entry("DECLARE", StatementKind.UTILITY), Map.entry("FETCH", StatementKind.UTILITY),
-            Map.entry("MOVE", StatementKind.UTILITY), Map.entry("CLOSE", StatementKind.UTILITY));
+    private static final Map<String, StatementKind> BY_FIRST_WORD = byFirstWord(Map.of(
+            StatementKind.SELECT, "SELECT VALUES TABLE SHOW EXPLAIN",
+            StatementKind.INSERT, "INSERT",
+            StatementKind.UPDATE, "UPDATE",
+            StatementKind.DELETE, "DELETE",
+            StatementKind.MERGE, "MERGE",
+            StatementKind.DDL, "COMMENT GRANT REVOKE SECURITY IMPORT REASSIGN",
+            StatementKind.OTHER, "TRUNCATE CALL REFRESH",
+            StatementKind.UTILITY, "SET RESET LOCK ANALYZE ANALYSE CLUSTER REINDEX NOTIFY LISTEN UNLISTEN DECLARE FETCH"
+                    + " MOVE CLOSE"));
 
     /** Commands refused whatever follows, with the reason (transaction control and the like are refused earlier). */
     private static final Map<String, String> REFUSED = Map.of(
@@ -57,6 +51,12 @@ final class Commands {
             "CHECKPOINT", "CHECKPOINT is server maintenance, not part of a data change; run it outside this tool");
 
     private Commands() {
+    }
+
+    private static Map<String, StatementKind> byFirstWord(Map<StatementKind, String> wordsByKind) {
+        Map<String, StatementKind> kinds = new HashMap<>();
+        wordsByKind.forEach((kind, words) -> Arrays.stream(words.split(" ")).forEach(word -> kinds.put(word, kind)));
+        return Map.copyOf(kinds);
     }
 
     /**
