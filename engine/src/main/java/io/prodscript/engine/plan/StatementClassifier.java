@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.util.TablesNamesFinder;
 
 /**
@@ -182,7 +181,7 @@ final class StatementClassifier {
         }
         try {
             // Sorted, because the finder's set has no stable order and plans must be reproducible.
-            return new ArrayList<>(new TreeSet<>(new TablesNamesFinder<>().getTables((Statement) parse.tree())));
+            return new ArrayList<>(new TreeSet<>(new TablesNamesFinder<>().getTables(parse.tree())));
         } catch (RuntimeException e) {
             // TablesNamesFinder does not handle every construct; for a query the tables are only informational.
             return List.of();
