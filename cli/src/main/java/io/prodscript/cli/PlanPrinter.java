@@ -2,6 +2,7 @@ package io.prodscript.cli;
 
 import io.prodscript.engine.plan.Plan;
 import io.prodscript.engine.plan.PlannedStatement;
+import io.prodscript.engine.plan.StatementKind;
 import io.prodscript.engine.script.Directives;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -35,14 +36,20 @@ final class PlanPrinter {
             field("assert", a.sql() + "   (line " + a.line() + ")");
         }
         field("allow full table", d.allowFullTable() ? "yes: UPDATE and DELETE may omit WHERE" : null);
-        field("allow destructive", d.allowDestructive() ? "yes: DROP SCHEMA and CASCADE are allowed" : null);
+        field("allow destructive", d.allowDestructive() ? "yes: DROP and other destructive statements are allowed" : null);
         field("rescue", d.rescueNone() == null ? null : "none: " + d.rescueNone());
         field("rescue retention", d.rescueRetention() == null ? null : durationText(d.rescueRetention()));
         line("");
-        line(plan.statements().size() + " statement(s), run in order in one transaction:");
+        long settings = plan.statements().stream().filter(PlanPrinter::isSetting).count();
+        line((plan.statements().size() - settings) + " statement(s), run in order in one transaction"
+                + (settings == 0 ? "" : " (with " + settings + " setting(s) for that transaction, which change no data)") + ":");
         for (PlannedStatement s : plan.statements()) {
-            line("  " + s.label());
-            sql(s.sql());
+            if (isSetting(s)) {
+                line("  (setting, changes no data: " + s.sql().replaceAll("\\s+", " ") + ")");
+            } else {
+                line("  " + s.label());
+                sql(s.sql());
+            }
         }
         if (plan.revertSql() != null) {
             line("");
@@ -82,5 +89,10 @@ final class PlanPrinter {
             return duration.toSeconds() + "s";
         }
         return millis + "ms";
+    }
+
+    /** A SET of a setting for the transaction (e.g. the planner setting of a generated reversal): nothing to review. */
+    private static boolean isSetting(PlannedStatement s) {
+        return s.kind() == StatementKind.UTILITY && s.sql().regionMatches(true, 0, "SET ", 0, 4);
     }
 }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
     "Runs a script against a database inside one transaction and always rolls it back. "
             + "The password is read from the environment variable " + PasswordSource.ENVIRONMENT_VARIABLE
             + " or asked for on the terminal.",
-    "The target's ledger (schema script_runner) records the rehearsal.",
+    "It writes the rehearsal to the target's ledger (schema script_runner, created when missing): rows that stay.",
     "Exits 0 when the rehearsal succeeded, 1 when the script was refused or the rehearsal failed."})
 final class RehearseCommand implements Callable<Integer> {
     @Mixin
@@ -89,6 +89,9 @@ final class RehearseCommand implements Callable<Integer> {
         EventPrinter progress = new EventPrinter(json ? err : out, "");
         RunResult result = rehearse(engine.prepare(request, progress));
         progress.printEnd(result);
+        if (!json) {
+            progress.printRescue(result);
+        }
         if (json) {
             out.println(Json.pretty(result));
             out.flush();

@@ -31,6 +31,14 @@ class LintCommandTest {
     }
 
     @Test
+    void anAbsolutePathInsideTheRootIsTheRelativePathItIs() {
+        Cli.Outcome outcome = Cli.run("lint", "--root", ROOT, Cli.REPOSITORY.resolve(DemoCommand.CANCEL_ORDERS).toString());
+
+        assertEquals(0, outcome.exitCode(), outcome::toString);
+        assertTrue(outcome.out().startsWith("OK " + DemoCommand.CANCEL_ORDERS + ": 1 statement(s)"), outcome::toString);
+    }
+
+    @Test
     void theUnsafeExampleIsRefusedWithItsLine() {
         Cli.Outcome outcome = Cli.run("lint", "--root", ROOT, DemoCommand.UNSAFE);
 

@@ -24,8 +24,8 @@ class PlanCommandTest {
         assertTrue(out.contains("  lock timeout       2s\n"), out);
         assertTrue(out.contains("  expect rows        statement 2: 1.. row(s)   (line 3)\n"), out);
         assertTrue(out.contains("2 statement(s), run in order in one transaction:\n"), out);
-        assertTrue(out.contains("  #1 (line 6) DDL orders\n      ALTER TABLE orders ADD COLUMN note text\n"), out);
-        assertTrue(out.contains("  #2 (line 8) UPDATE orders\n"), out);
+        assertTrue(out.contains("  #1 (line 11) DDL orders\n      ALTER TABLE orders ADD COLUMN note text\n"), out);
+        assertTrue(out.contains("  #2 (line 13) UPDATE orders\n"), out);
         assertTrue(out.contains("Reversal (-- @revert), not run by this plan:\n      ALTER TABLE orders DROP COLUMN note;\n"), out);
     }
 

@@ -1,6 +1,7 @@
 package io.prodscript.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,8 +58,12 @@ class RehearseCommandTest {
         assertEquals(0, outcome.exitCode(), outcome::toString);
         assertTrue(outcome.out().startsWith("Rehearsing " + DemoCommand.CANCEL_ORDERS), outcome::toString);
         assertTrue(outcome.out().contains("#1 (line 9) UPDATE orders: 60 row(s) in "), outcome::toString);
+        assertEquals(1, outcome.out().split("#1 \\(line 9\\) UPDATE orders", -1).length - 1, () -> "each statement once: " + outcome);
         assertTrue(outcome.out().contains("passed @assert (line 4)"), outcome::toString);
-        assertTrue(outcome.out().endsWith("Rehearsal succeeded and was rolled back: 60 row(s) would change\n"), outcome::toString);
+        assertTrue(outcome.out().contains("Rehearsal succeeded and was rolled back: 60 row(s) would change\n"
+                + "Rescue: reversal generated from the rescue tables; rescue tables kept until "), outcome::toString);
+        assertTrue(outcome.out().contains("  #1 (line 9) UPDATE public.orders: 60 row(s) as they were saved in rescue."),
+                outcome::toString);
         assertEquals(before, databaseContents());
         assertEquals(0, ledgerCount("status = 'committed'"));
     }
@@ -107,7 +112,7 @@ class RehearseCommandTest {
     }
 
     @Test
-    void anUnreachableDatabaseIsReportedAsAFailure() throws IOException {
+    void anUnreachableDatabaseIsReportedAsAFailureWhereNothingRanNorWasRolledBack() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
@@ -118,7 +123,9 @@ class RehearseCommandTest {
                 "--user", "postgres", DemoCommand.CANCEL_ORDERS);
 
         assertEquals(1, outcome.exitCode(), outcome::toString);
-        assertTrue(outcome.out().startsWith("Failed and rolled back: database error: "), outcome::toString);
+        assertTrue(outcome.out().startsWith("Did not start, nothing ran: database error: "), outcome::toString);
+        assertFalse(outcome.out().contains("rolled back"), outcome::toString);
+        assertFalse(outcome.out().contains("Rescue:"), outcome::toString);
     }
 
     @Test

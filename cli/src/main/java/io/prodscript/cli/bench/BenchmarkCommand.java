@@ -23,7 +23,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "benchmark", description = {
     "Times UPDATE and DELETE of --rows rows (of twice as many), --statements single-row UPDATEs, and the reversal of "
             + "the UPDATE run: psql against the engine with rescue, on an embedded PostgreSQL started for the purpose.",
-    "Also reports the JVM's peak used heap for --rows and --heap-rows changed rows. The full size takes minutes."})
+    "Also reports the JVM's peak used heap for --rows and --heap-rows changed rows, and the planning figures: lint of "
+            + "--statements statements in a new JVM (cold) and in this one (warm), lint of one statement and rehearse of "
+            + "a one-row script, each a whole command in a new JVM. The full size takes minutes; --planning-only takes "
+            + "seconds and needs no psql."})
 public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "1000000", paramLabel = "N",
             description = "Rows the large UPDATE and DELETE change; the table has twice as many (default: ${DEFAULT-VALUE}).")
@@ -44,6 +47,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
             description = "The psql client to compare with (default: ${DEFAULT-VALUE}).")
     Path psql;
 
+    @Option(names = "--planning-only", description = "Measure only the planning figures (lint and one-row rehearse).")
+    boolean planningOnly;
+
     @Spec
     CommandSpec spec;
 
@@ -55,6 +61,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
             Measurements measurements = new Measurements(database, new PsqlClient(psql, database.port(), work), new EngineRunner(database));
             out.printf("PostgreSQL %s (embedded), %d processors, JVM max heap %s%n", database.serverVersion(),
                     Runtime.getRuntime().availableProcessors(), megabytes(Runtime.getRuntime().maxMemory()));
+            out.printf("Planning figures, %d round(s) …%n", repeat);
+            out.flush();
+            PlanningBenchmark.Figures planning = new PlanningBenchmark(work, database).measure(statements, repeat);
+            if (planningOnly) {
+                print(out, planning);
+                return 0;
+            }
             out.println("Warming up at a tenth of the size …");
             out.flush();
             measurements.all(Math.max(1, rows / 10), Math.max(1, statements / 10));
@@ -71,6 +84,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             out.flush();
             long largeHeap = measurements.heapFor(large);
             print(out, figures, large, largeHeap);
+            print(out, planning);
         } finally {
             Files.deleteIfExists(work);
         }
@@ -93,6 +107,24 @@ public final class BenchmarkCommand implements Callable<Integer> {
         out.printf("JVM heap, peak used above the level before the run: %,d rows changed: %s; %,d rows changed: %s%n",
                 rows, megabytes(f.updateEngine().heapPeakBytes()), large, megabytes(largeHeap));
         out.flush();
+    }
+
+    private void print(PrintWriter out, PlanningBenchmark.Figures f) {
+        out.println();
+        out.printf("Planning, wall time of the whole command (medians of %d round(s)):%n", repeat);
+        out.printf("%-44s %10s %10s %8s%n", "", "measured", "goal", "");
+        goal(out, String.format("lint of %,d statements, new JVM", f.statements()), f.lintManyCold(),
+                PlanningBenchmark.LINT_MANY_COLD_GOAL);
+        goal(out, String.format("lint of %,d statements, warm JVM", f.statements()), f.lintManyWarm(),
+                PlanningBenchmark.LINT_MANY_WARM_GOAL);
+        goal(out, "lint of one statement, new JVM", f.lintOne(), PlanningBenchmark.LINT_ONE_GOAL);
+        goal(out, "rehearse of a one-row UPDATE, new JVM", f.rehearseOne(), PlanningBenchmark.REHEARSE_ONE_GOAL);
+        out.flush();
+    }
+
+    private static void goal(PrintWriter out, String what, Duration measured, Duration goal) {
+        out.printf(Locale.ROOT, "%-44s %10s %10s %8s%n", what, seconds(measured), "<= " + seconds(goal),
+                measured.compareTo(goal) <= 0 ? "met" : "MISSED");
     }
 
     private static void row(PrintWriter out, String what, Duration psqlTime, Duration engineTime, double target) {

@@ -5,12 +5,10 @@ import io.prodscript.engine.script.Directives;
 import io.prodscript.engine.script.DirectiveParser;
 import io.prodscript.engine.script.Script;
 import io.prodscript.engine.script.ScriptSections;
-import io.prodscript.engine.sql.SqlParser;
 import io.prodscript.engine.sql.SqlStatement;
 import io.prodscript.engine.sql.StatementSplitter;
 import java.util.ArrayList;
 import java.util.List;
-import net.sf.jsqlparser.statement.select.Select;
 
 /** Turns a script into a {@link Plan}, or refuses it with the line that is wrong. Touches no database. */
 public final class Planner {
@@ -18,8 +16,8 @@ public final class Planner {
     }
 
     /**
-     * @throws Refusal for bad directives, statements that cannot run safely in one transaction, statements the
-     *                 parser does not understand, or a script with no statements
+     * @throws Refusal for bad directives, statements that are not PostgreSQL commands or cannot run safely in one
+     *                 transaction, or a script with no statements
      */
     public static Plan plan(Script script) {
         ScriptSections sections = DirectiveParser.parse(script.text());
@@ -30,15 +28,15 @@ public final class Planner {
         }
         List<PlannedStatement> statements = new ArrayList<>();
         for (SqlStatement source : sources) {
-            TransactionRules.check(source, directives);
             statements.add(StatementClassifier.classify(statements.size() + 1, source, directives));
         }
         checkExpectations(directives, statements);
         checkAssertions(directives);
         if (sections.revert() != null) {
-            for (SqlStatement source : StatementSplitter.split(sections.revert(), sections.revertLine())) {
-                TransactionRules.check(source, directives);
-                SqlParser.parse(source);
+            // The reversal is held to the same rules as the script: it runs as a script of its own.
+            List<SqlStatement> revert = StatementSplitter.split(sections.revert(), sections.revertLine());
+            for (int i = 0; i < revert.size(); i++) {
+                StatementClassifier.classify(i + 1, revert.get(i), directives);
             }
         }
         return new Plan(script.path(), script.checksum(), directives, statements, sections.revert());
@@ -58,12 +56,20 @@ public final class Planner {
         }
     }
 
-    /** An assertion runs after the script's changes and must only read: it is a question, not a change. */
+    /**
+     * An assertion runs after the script's changes and must only read: it is a question, not a change. It is held to
+     * the statements' rules (settings, one transaction) and must be a query that creates and writes nothing.
+     */
     private static void checkAssertions(Directives directives) {
         for (Directives.Assertion assertion : directives.assertions()) {
-            if (!(SqlParser.parse(assertion.sql(), assertion.line()) instanceof Select select)
-                    || StatementClassifier.writesThroughCte(select)) {
-                throw new Refusal("@assert must be a SELECT returning one boolean", assertion.line());
+            List<SqlStatement> parts = StatementSplitter.split(assertion.sql(), assertion.line());
+            if (parts.size() != 1) {
+                throw new Refusal("@assert must be one query, without semicolons between statements", assertion.line());
+            }
+            PlannedStatement check = StatementClassifier.classify(1, parts.get(0), directives);
+            if (check.kind() != StatementKind.SELECT) {
+                throw new Refusal("@assert must be a SELECT returning one boolean; this one is " + check.kind()
+                        + (check.kind() == StatementKind.DDL ? " (SELECT … INTO creates a table)" : ""), assertion.line());
             }
         }
     }

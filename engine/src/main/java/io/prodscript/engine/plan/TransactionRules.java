@@ -1,79 +1,69 @@
 package io.prodscript.engine.plan;
 
 import io.prodscript.engine.Refusal;
-import io.prodscript.engine.script.Directives;
 import io.prodscript.engine.sql.SqlStatement;
+import io.prodscript.engine.sql.Token;
 import java.util.Set;
 
 /**
  * Refuses statements that would break the promise of one transaction that either commits whole or rolls back whole,
- * or that would move data or control outside the engine. These checks read only the statement's leading words, so
- * they hold even for statements the SQL parser does not understand.
+ * or that would move data or control outside the engine. These checks read only the statement's keywords.
  */
 final class TransactionRules {
     private static final Set<String> TRANSACTION_CONTROL = Set.of("BEGIN", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE");
-    private static final Set<String> SESSION_SETTINGS_OWNED_BY_ENGINE = Set.of(
-            "STATEMENT_TIMEOUT", "LOCK_TIMEOUT", "IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "TRANSACTION_ISOLATION",
-            "DEFAULT_TRANSACTION_ISOLATION", "DEFAULT_TRANSACTION_READ_ONLY", "TRANSACTION_READ_ONLY", "ROLE",
-            "SESSION_AUTHORIZATION", "APPLICATION_NAME");
 
     private TransactionRules() {
     }
 
-    static void check(SqlStatement s, Directives directives) {
+    static void check(SqlStatement s) {
         if (TRANSACTION_CONTROL.contains(s.firstWord()) || s.startsWith("START", "TRANSACTION")
                 || s.startsWith("SET", "TRANSACTION") || s.startsWith("SET", "SESSION", "CHARACTERISTICS")
-                || s.startsWith("PREPARE", "TRANSACTION") || s.startsWith("COMMIT", "PREPARED")) {
-            throw refuse(s, "transaction control (" + s.firstWord() + ") is not allowed: the engine runs the whole script in one transaction");
+                || s.startsWith("PREPARE", "TRANSACTION")) {
+            throw refuse(s, "transaction control (" + leading(s, 2) + ") is not allowed: the engine runs the whole"
+                    + " script in one transaction and commits or rolls it back itself");
+        }
+        String concurrently = concurrently(s);
+        if (concurrently != null) {
+            throw refuse(s, concurrently + " cannot run inside a transaction, so it could not be rolled back with the"
+                    + " rest of the script; run it outside this tool, or drop CONCURRENTLY if the table may be locked"
+                    + " for the time it takes");
         }
         if (s.startsWith("VACUUM") || s.startsWith("DISCARD") || s.startsWith("ALTER", "SYSTEM")
                 || s.startsWith("CREATE", "DATABASE") || s.startsWith("DROP", "DATABASE")
                 || s.startsWith("CREATE", "TABLESPACE") || s.startsWith("DROP", "TABLESPACE")
                 || s.startsWith("CREATE", "SUBSCRIPTION") || s.startsWith("DROP", "SUBSCRIPTION")
-                || s.startsWith("CLUSTER") && s.words().size() == 1
-                || (s.startsWith("CREATE") || s.startsWith("DROP") || s.startsWith("REINDEX")) && s.mentions("CONCURRENTLY")) {
-            throw refuse(s, leading(s) + " cannot run inside a transaction, so it cannot be rolled back; run it outside this tool");
+                || s.startsWith("ALTER", "SUBSCRIPTION")
+                || s.startsWith("REINDEX", "SYSTEM") || s.startsWith("REINDEX", "DATABASE")
+                || s.startsWith("CLUSTER") && s.tokens().size() == 1
+                || s.startsWith("COMMIT", "PREPARED") || s.startsWith("ROLLBACK", "PREPARED")) {
+            throw refuse(s, leading(s, 3) + " cannot run inside a transaction, so it could not be rolled back with the"
+                    + " rest of the script; run it outside this tool");
         }
         if (s.startsWith("COPY")) {
-            throw refuse(s, "COPY is not allowed: FROM STDIN has no data stream in a script run, and COPY to or from files or programs moves data outside the database");
-        }
-        if (s.startsWith("RESET", "ALL")) {
-            throw refuse(s, "RESET ALL would undo the timeouts the engine set; use the script's directives (@statement-timeout, @lock-timeout)");
-        }
-        if (s.startsWith("SET") || s.startsWith("RESET")) {
-            String setting = settingName(s);
-            if (SESSION_SETTINGS_OWNED_BY_ENGINE.contains(setting)) {
-                throw refuse(s, s.firstWord() + " " + setting.toLowerCase(java.util.Locale.ROOT)
-                        + " is controlled by the engine; use the script's directives (@statement-timeout, @lock-timeout)");
-            }
-        }
-        if (s.mentions("SET_CONFIG")) {
-            throw refuse(s, "set_config() changes session settings the engine controls; use the script's directives");
-        }
-        if (!directives.allowDestructive()) {
-            if (s.startsWith("DROP", "SCHEMA")) {
-                throw refuse(s, "DROP SCHEMA needs @allow-destructive in the script's header");
-            }
-            if ((s.startsWith("DROP") || s.startsWith("TRUNCATE")) && s.mentions("CASCADE")) {
-                throw refuse(s, s.firstWord() + " … CASCADE needs @allow-destructive in the script's header");
-            }
+            throw refuse(s, "COPY is not allowed: the run has no data stream for FROM STDIN or TO STDOUT, and COPY to or"
+                    + " from a server file or program moves data outside the database; write INSERT statements, or"
+                    + " load the data with a reviewed migration");
         }
     }
 
-    /** The setting a SET or RESET names: {@code SET [LOCAL | SESSION] name …}, {@code SET SESSION AUTHORIZATION …}. */
-    private static String settingName(SqlStatement s) {
-        if (s.startsWith("SET", "SESSION", "AUTHORIZATION") || s.startsWith("RESET", "SESSION", "AUTHORIZATION")) {
-            return "SESSION_AUTHORIZATION";
+    /** The command with its CONCURRENTLY, e.g. {@code CREATE UNIQUE INDEX CONCURRENTLY}, or null. */
+    private static String concurrently(SqlStatement s) {
+        boolean candidate = s.startsWith("CREATE") || s.startsWith("DROP") || s.startsWith("REINDEX")
+                || s.startsWith("ALTER", "TABLE") && s.mentions("DETACH");
+        if (!candidate) {
+            return null;
         }
-        return s.startsWith("SET", "LOCAL") || s.startsWith("SET", "SESSION") ? word(s, 2) : word(s, 1);
+        for (Token t : s.tokens()) {
+            if (t.is("CONCURRENTLY") && t.depth() == 0) {
+                return s.startsWith("ALTER") ? "ALTER TABLE … DETACH PARTITION … CONCURRENTLY"
+                        : s.text().substring(0, t.end()).replaceAll("\\s+", " ").toUpperCase(java.util.Locale.ROOT);
+            }
+        }
+        return null;
     }
 
-    private static String word(SqlStatement s, int index) {
-        return index < s.words().size() ? s.words().get(index) : "";
-    }
-
-    private static String leading(SqlStatement s) {
-        return String.join(" ", s.words().subList(0, Math.min(3, s.words().size())));
+    private static String leading(SqlStatement s, int words) {
+        return String.join(" ", s.words().subList(0, Math.min(words, s.words().size())));
     }
 
     private static Refusal refuse(SqlStatement s, String reason) {

@@ -1,5 +1,6 @@
 package io.prodscript.engine.rescue;
 
+import io.prodscript.engine.Refusal;
 import io.prodscript.engine.plan.StatementKind;
 import io.prodscript.engine.sql.SqlParser;
 import java.util.List;
@@ -75,7 +76,12 @@ final class CaptureSql {
      * than once is copied once, as the UPDATE changes it once.
      */
     static String copyFirst(PlannedCapture capture) {
-        Update update = (Update) SqlParser.parse(capture.write().planned().sql(), capture.write().planned().line());
+        // The condition is re-printed from a tree of the statement's own text (a shared reading has placeholders).
+        if (!(SqlParser.parseCopy(capture.write().planned().sql()) instanceof Update update)) {
+            throw new Refusal("rescue cannot read this UPDATE's own text to copy its rows before it runs, which"
+                    + " PostgreSQL before 18 needs; run it with '-- @rescue none: <reason>' or a '-- @revert' section",
+                    capture.write().planned().line());
+        }
         Expression condition = update.getWhere();
         if (update.getFromItem() != null) {
             PlainSelect joined = new PlainSelect().addSelectItems(new LongValue(1))

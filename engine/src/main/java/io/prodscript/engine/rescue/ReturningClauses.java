@@ -1,6 +1,5 @@
 package io.prodscript.engine.rescue;
 
-import io.prodscript.engine.Refusal;
 import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.sql.SqlParser;
 import java.util.ArrayList;
@@ -41,7 +40,10 @@ final class ReturningClauses {
         if (!hasReturning(parsed)) {
             return Optional.of(statement.sql());
         }
-        Statement full = SqlParser.parse(statement.sql(), statement.line());
+        Statement full = SqlParser.parseCopy(statement.sql());
+        if (full == null) {
+            return Optional.empty();
+        }
         dropReturning(full);
         String expected = full.toString();
         List<Integer> starts = new ArrayList<>();
@@ -51,19 +53,16 @@ final class ReturningClauses {
         }
         for (int i = starts.size() - 1; i >= 0; i--) {
             String before = statement.sql().substring(0, starts.get(i)).stripTrailing();
-            if (parsesTo(before, statement.line(), expected)) {
+            if (parsesTo(before, expected)) {
                 return Optional.of(before);
             }
         }
         return Optional.empty();
     }
 
-    private static boolean parsesTo(String text, int line, String expected) {
-        try {
-            return SqlParser.parse(text, line).toString().equals(expected);
-        } catch (Refusal notAStatement) {
-            return false;
-        }
+    private static boolean parsesTo(String text, String expected) {
+        Statement parsed = SqlParser.parseCopy(text);
+        return parsed != null && parsed.toString().equals(expected);
     }
 
     private static boolean hasReturning(Statement parsed) {

@@ -2,11 +2,9 @@ package io.prodscript.engine.rescue;
 
 import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.plan.StatementKind;
+import io.prodscript.engine.sql.Memo;
 import io.prodscript.engine.sql.SqlParser;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,15 +27,7 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
  *                             anyway ({@link ReturningClauses})
  */
 record WriteStatement(PlannedStatement planned, String reference, Set<String> updatedColumns, String textWithoutReturning) {
-    private static final int REMEMBERED_READINGS = 100_000;
-    private static final Map<String, Reading> READINGS = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Reading> eldest) {
-            return size() > REMEMBERED_READINGS;
-        }
-    });
+    private static final Memo<String, Reading> READINGS = new Memo<>(100_000);
 
     /**
      * Why rescue cannot save what a statement changes, in words that finish "statement N cannot be saved: …"; empty
@@ -53,22 +43,30 @@ record WriteStatement(PlannedStatement planned, String reference, Set<String> up
      * run of thousands of small statements, so readings are remembered by the statement's text.
      */
     static Reading read(PlannedStatement statement) {
-        return READINGS.computeIfAbsent(statement.kind() + " " + statement.sql(), key -> readUncached(statement)).of(statement);
+        return READINGS.get(statement.kind() + " " + statement.sql(), key -> readUncached(statement)).of(statement);
     }
 
     private static Reading readUncached(PlannedStatement statement) {
         return switch (statement.kind()) {
-            case SELECT -> new Reading(null, null);
+            case SELECT, UTILITY -> new Reading(null, null);
             case DDL -> Reading.obstacle("it changes the schema, and rescue tables hold rows, not definitions");
             // The planner classifies statements that write through WITH as OTHER too.
             case OTHER -> Reading.obstacle("it is not a plain INSERT, UPDATE or DELETE (TRUNCATE, CALL, DO, a writing"
                     + " WITH and the like), so rescue cannot tell which rows it changes");
+            case MERGE -> Reading.obstacle("a MERGE can insert, update and delete rows in one statement, and rescue"
+                    + " cannot yet tell which it did to each row; write it as separate INSERT, UPDATE and DELETE"
+                    + " statements");
             case INSERT, UPDATE, DELETE -> readWrite(statement);
         };
     }
 
     private static Reading readWrite(PlannedStatement statement) {
-        Statement parsed = SqlParser.parse(statement.sql(), statement.line());
+        SqlParser.Parse parse = SqlParser.parse(statement.sql(), statement.line());
+        if (!parse.succeeded()) {
+            return Reading.obstacle("rescue cannot read it (" + parse.problem() + "), so it cannot tell which rows to"
+                    + " save");
+        }
+        Statement parsed = parse.tree();
         Table target;
         Set<String> updated = new TreeSet<>();
         if (parsed instanceof Update update) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Reads a script from a checkout and refuses anything that is not plainly a file of SQL inside it. All checks happen
@@ -20,6 +21,9 @@ import java.util.HexFormat;
 public final class ScriptReader {
     /** One mebibyte: far more than any reviewed data fix, far less than a data dump pasted into a script. */
     public static final long DEFAULT_MAX_BYTES = 1024 * 1024;
+
+    /** U+FEFF, which some editors write at the start of a UTF-8 file. */
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
 
     private final long maxBytes;
 
@@ -35,19 +39,41 @@ public final class ScriptReader {
     }
 
     /**
-     * Reads {@code relativePath} below {@code checkoutRoot}.
+     * Reads {@code scriptPath} below {@code checkoutRoot}: a path relative to the checkout, or an absolute one that
+     * lies inside it (read as the relative path it is). A UTF-8 byte-order mark at the start is not part of the
+     * text; the checksum is still over the file's exact bytes.
      *
-     * @throws Refusal when the path is absolute, escapes the checkout (also through symbolic links), is not a
-     *                 regular {@code .sql} file, is empty, too large or not UTF-8
+     * @throws Refusal when the path is absolute outside the checkout, escapes the checkout (also through symbolic
+     *                 links), is not a regular {@code .sql} file, is empty, too large or not UTF-8
      */
-    public Script read(Path checkoutRoot, String relativePath) {
+    public Script read(Path checkoutRoot, String scriptPath) {
+        String relativePath = relativeTo(checkoutRoot, scriptPath);
         Path file = resolveInside(checkoutRoot, relativePath);
         byte[] bytes = readBytes(file, relativePath);
         String text = decode(bytes, relativePath);
+        if (text.startsWith(BYTE_ORDER_MARK)) {
+            text = text.substring(1);
+        }
         if (text.isBlank()) {
             throw new Refusal("script " + relativePath + " is empty");
         }
         return new Script(normalized(relativePath), text, sha256(bytes), bytes.length);
+    }
+
+    /** An absolute path inside the checkout as the relative path it is; any other path as given. */
+    private static String relativeTo(Path checkoutRoot, String scriptPath) {
+        if (scriptPath == null || scriptPath.isBlank() || !Path.of(scriptPath.trim()).isAbsolute()) {
+            return scriptPath;
+        }
+        Path absolute = Path.of(scriptPath.trim()).normalize();
+        Path root = realPath(checkoutRoot, "checkout " + checkoutRoot);
+        for (Path base : List.of(root, checkoutRoot.toAbsolutePath().normalize())) {
+            if (absolute.startsWith(base) && !absolute.equals(base)) {
+                return base.relativize(absolute).toString().replace('\\', '/');
+            }
+        }
+        throw new Refusal("script path " + scriptPath + " is outside the checkout " + checkoutRoot
+                + "; give it relative to the checkout");
     }
 
     private Path resolveInside(Path checkoutRoot, String relativePath) {
@@ -85,7 +111,7 @@ public final class ScriptReader {
         try {
             return path.toRealPath();
         } catch (IOException e) {
-            throw new Refusal(what + " cannot be resolved: " + e.getClass().getSimpleName());
+            throw new Refusal(what + " cannot be resolved: " + reason(e));
         }
     }
 
@@ -97,8 +123,19 @@ public final class ScriptReader {
             }
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new Refusal("script " + relativePath + " cannot be read: " + e.getClass().getSimpleName());
+            throw new Refusal("script " + relativePath + " cannot be read: " + reason(e));
         }
+    }
+
+    /** What went wrong with a file, in words rather than an exception's class name. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "it does not exist";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return "the file system refused it";
     }
 
     private static String decode(byte[] bytes, String relativePath) {

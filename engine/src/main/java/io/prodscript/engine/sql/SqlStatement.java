@@ -5,36 +5,118 @@ import java.util.List;
 /**
  * One statement of a script as the splitter found it.
  *
- * @param line  the script line of the statement's first token
- * @param text  the statement without its terminating semicolon or leading comments
- * @param words the statement's bare words (keywords and unquoted identifiers) in upper case, in order; words inside
- *              strings, quoted identifiers, dollar-quoted bodies and comments are not among them
+ * @param line   the script line of the statement's first token
+ * @param text   the statement without its terminating semicolon or leading comments
+ * @param tokens the statement's tokens in order; comments are not among them
  */
-public record SqlStatement(int line, String text, List<String> words) {
+public record SqlStatement(int line, String text, List<Token> tokens) {
     public SqlStatement {
-        words = List.copyOf(words);
+        tokens = List.copyOf(tokens);
     }
 
-    /** Whether the statement begins with exactly these words. */
+    /** The statement's bare words (keywords and unquoted identifiers) in upper case, in order. */
+    public List<String> words() {
+        return tokens.stream().filter(t -> t.kind() == Token.Kind.WORD).map(Token::text).toList();
+    }
+
+    /** Whether the statement begins with exactly these bare words. */
     public boolean startsWith(String... leading) {
-        if (words.size() < leading.length) {
+        if (tokens.size() < leading.length) {
             return false;
         }
         for (int i = 0; i < leading.length; i++) {
-            if (!words.get(i).equals(leading[i])) {
+            if (!tokens.get(i).is(leading[i])) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Whether the word appears anywhere outside strings and comments. */
+    /** Whether the bare word appears anywhere outside strings, quoted names and comments. */
     public boolean mentions(String word) {
-        return words.contains(word);
+        return tokens.stream().anyMatch(t -> t.is(word));
     }
 
-    /** The first bare word, or an empty string. */
+    /** The first bare word, or an empty string when the statement starts otherwise (e.g. with a parenthesis). */
     public String firstWord() {
-        return words.isEmpty() ? "" : words.get(0);
+        return !tokens.isEmpty() && tokens.get(0).kind() == Token.Kind.WORD ? tokens.get(0).text() : "";
+    }
+
+    /** The script line on which the character at {@code offset} of the text lies. */
+    public int lineOf(int offset) {
+        int l = line;
+        for (int i = 0; i < offset && i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                l++;
+            }
+        }
+        return l;
+    }
+
+    /** The deepest nesting of parentheses in the statement. */
+    public int depth() {
+        return tokens.stream().mapToInt(Token::depth).max().orElse(0);
+    }
+
+    /**
+     * The possibly qualified name starting at token {@code index} ({@code a}, {@code s.a}, {@code "S"."A"}), as
+     * written; empty when no name starts there.
+     */
+    public String nameAt(int index) {
+        int last = nameEnd(index);
+        return last < index ? "" : text.substring(tokens.get(index).offset(), tokens.get(last).end());
+    }
+
+    /** The index of the last token of the qualified name starting at {@code index}, or {@code index - 1} for none. */
+    public int nameEnd(int index) {
+        if (index >= tokens.size() || !tokens.get(index).isName()) {
+            return index - 1;
+        }
+        int last = index;
+        while (last + 2 < tokens.size() && tokens.get(last + 1).isSymbol(".") && tokens.get(last + 2).isName()) {
+            last += 2;
+        }
+        return last;
+    }
+
+    /**
+     * The statement with every string and number constant replaced by a placeholder ({@code 's'}, {@code 0}), and
+     * comments and white space between tokens by one space: statements that differ only in their constants have the
+     * same shape and so the same structure, which is all a parse is read for.
+     */
+    public String shape() {
+        return shape(-1, -1);
+    }
+
+    /**
+     * The shape with an opening parenthesis before token {@code openBefore} and a closing one before token
+     * {@code closeBefore} (-1 for none), and without ONLY after UPDATE, FROM or INTO (a word about inheritance
+     * children that does not change which table a statement names).
+     */
+    String shape(int openBefore, int closeBefore) {
+        StringBuilder shape = new StringBuilder(text.length());
+        Token previous = null;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.is("ONLY") && previous != null && (previous.is("UPDATE") || previous.is("FROM") || previous.is("INTO"))) {
+                continue;
+            }
+            if (previous != null && previous.end() < t.offset()) {
+                shape.append(' ');
+            }
+            if (i == openBefore) {
+                shape.append("( ");
+            }
+            if (i == closeBefore) {
+                shape.append(") ");
+            }
+            shape.append(switch (t.kind()) {
+                case STRING -> "'s'";
+                case NUMBER -> "0";
+                default -> text.substring(t.offset(), t.end());
+            });
+            previous = t;
+        }
+        return shape.toString();
     }
 }

@@ -6,28 +6,40 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Splits a script into statements at the semicolons PostgreSQL would split at. It follows PostgreSQL's lexical rules
- * (not its grammar, which {@link SqlParser} handles per statement): single-quoted strings with doubled quotes,
- * {@code E''} strings with backslash escapes, quoted identifiers, dollar-quoted bodies with optional tags, line
- * comments and nested block comments. A backslash outside all of these can only be a psql meta-command, which a
- * script run has no psql to interpret, so it is refused.
+ * Splits a script into statements at the semicolons PostgreSQL (and psql) would split at, and cuts each into
+ * tokens. It follows PostgreSQL's lexical rules, not its grammar: single-quoted strings with doubled quotes,
+ * {@code E''} strings with backslash escapes, {@code U&''}, {@code B''} and {@code X''} strings, quoted identifiers,
+ * dollar-quoted bodies with optional tags, line comments and nested block comments; like psql it keeps the
+ * semicolons of a {@code BEGIN ATOMIC … END} routine body inside the statement, and skips the data lines that follow
+ * {@code COPY … FROM STDIN} up to {@code \.}.
+ *
+ * <p>Two things can only mean psql, which a script run does not have, so they are refused here, at plan time: a
+ * backslash outside all of the above (a meta-command) and a psql variable ({@code :name}, {@code :'name'},
+ * {@code :"name"}) outside strings, comments, {@code ::} casts and array subscripts.
  */
 public final class StatementSplitter {
     private final String text;
-    private final int firstLine;
     private int pos;
     private int line;
 
+    // The statement being cut.
+    private int start = -1;
+    private int startLine;
+    private List<Token> tokens = new ArrayList<>();
+    private int parenDepth;
+    private int bracketDepth;
+    private int atomicDepth;
+
     private StatementSplitter(String text, int firstLine) {
         this.text = text;
-        this.firstLine = firstLine;
         this.line = firstLine;
     }
 
     /**
      * Splits {@code text}, whose first line is line {@code firstLine} of the script.
      *
-     * @throws Refusal for an unterminated string, identifier, comment or dollar-quoted body, or a psql meta-command
+     * @throws Refusal for an unterminated string, identifier, comment or dollar-quoted body, a psql meta-command or
+     *                 a psql variable
      */
     public static List<SqlStatement> split(String text, int firstLine) {
         return new StatementSplitter(text, firstLine).split();
@@ -35,9 +47,6 @@ public final class StatementSplitter {
 
     private List<SqlStatement> split() {
         List<SqlStatement> statements = new ArrayList<>();
-        int start = -1;
-        int startLine = firstLine;
-        List<String> words = new ArrayList<>();
         while (pos < text.length()) {
             char c = text.charAt(pos);
             if (c == '-' && peek(1) == '-') {
@@ -52,13 +61,17 @@ public final class StatementSplitter {
                 advance();
                 continue;
             }
-            if (c == ';') {
+            if (c == ';' && atomicDepth == 0) {
                 if (start >= 0) {
-                    statements.add(new SqlStatement(startLine, text.substring(start, pos).strip(), words));
-                    start = -1;
-                    words = new ArrayList<>();
+                    SqlStatement statement = finish(pos);
+                    statements.add(statement);
+                    advance();
+                    if (isCopyFromStdin(statement)) {
+                        skipCopyData();
+                    }
+                } else {
+                    advance();
                 }
-                advance();
                 continue;
             }
             if (start < 0) {
@@ -66,31 +79,181 @@ public final class StatementSplitter {
                 startLine = line;
             }
             if (c == '\\') {
-                throw new Refusal("psql meta-command (" + metaCommand() + ") is not allowed: scripts are plain SQL, run without psql", line);
+                throw new Refusal("psql meta-command (" + metaCommand() + ") is not allowed: scripts are plain SQL, run"
+                        + " without psql", line);
             }
+            int tokenStart = pos;
             if (c == '\'') {
-                skipQuoted('\'', isEscapeStringPrefix());
+                boolean escapes = isEscapeStringPrefix();
+                String content = skipQuoted('\'', escapes);
+                add(Token.Kind.STRING, escapes ? "" : content, tokenStart);
             } else if (c == '"') {
-                skipQuoted('"', false);
+                String name = skipQuoted('"', false);
+                add(Token.Kind.QUOTED, name, tokenStart);
             } else if (c == '$' && !previousIsIdentifierPart() && dollarTagLength() > 0) {
                 skipDollarQuoted();
+                add(Token.Kind.STRING, "", tokenStart);
             } else if (Character.isLetter(c) || c == '_') {
-                int wordStart = pos;
-                while (pos < text.length() && isIdentifierPart(text.charAt(pos))) {
-                    pos++;
-                }
-                // E'...' is a string prefix, not a word; the quote is handled on the next pass.
-                if (!(pos < text.length() && text.charAt(pos) == '\'' && pos - wordStart == 1)) {
-                    words.add(text.substring(wordStart, pos).toUpperCase(Locale.ROOT));
-                }
-            } else {
+                word();
+            } else if (Character.isDigit(c) || c == '.' && Character.isDigit(peek(1))) {
+                number();
+                add(Token.Kind.NUMBER, text.substring(tokenStart, pos), tokenStart);
+            } else if (c == ':' && peek(1) == ':') {
                 advance();
+                advance();
+                add(Token.Kind.SYMBOL, "::", tokenStart);
+            } else if (c == ':' && bracketDepth == 0 && isPsqlVariable()) {
+                throw new Refusal(psqlVariable() + " is a psql variable, and scripts run without psql, so nothing would"
+                        + " replace it; write the value itself in the script", line);
+            } else {
+                symbol(c);
             }
         }
         if (start >= 0) {
-            statements.add(new SqlStatement(startLine, text.substring(start).strip(), words));
+            statements.add(finish(pos));
         }
         return statements;
+    }
+
+    private SqlStatement finish(int end) {
+        String raw = text.substring(start, end);
+        String statementText = raw.strip();
+        SqlStatement statement = new SqlStatement(startLine, statementText, tokens);
+        start = -1;
+        tokens = new ArrayList<>();
+        parenDepth = 0;
+        bracketDepth = 0;
+        atomicDepth = 0;
+        return statement;
+    }
+
+    private void add(Token.Kind kind, String tokenText, int tokenStart) {
+        tokens.add(new Token(kind, tokenText, tokenStart - start, pos - start, parenDepth));
+    }
+
+    private void word() {
+        int wordStart = pos;
+        while (pos < text.length() && isIdentifierPart(text.charAt(pos))) {
+            pos++;
+        }
+        String word = text.substring(wordStart, pos);
+        // String prefixes: E'…', B'…', X'…', N'…' and U&'…' are one constant with the string that follows.
+        if (pos < text.length() && text.charAt(pos) == '\'' && word.length() == 1 && "EeBbXxNn".contains(word)) {
+            return;
+        }
+        if (word.equalsIgnoreCase("U") && peek(0) == '&' && (peek(1) == '\'' || peek(1) == '"')) {
+            pos++;
+            return;
+        }
+        String upper = word.toUpperCase(Locale.ROOT);
+        add(Token.Kind.WORD, upper, wordStart);
+        trackRoutineBody(upper);
+    }
+
+    /**
+     * psql's rule for {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE … BEGIN ATOMIC … END}: in such a statement, at
+     * parenthesis depth 0, BEGIN opens a block, CASE inside a block opens one too, and END closes one; semicolons
+     * inside a block do not end the statement.
+     */
+    private void trackRoutineBody(String word) {
+        if (parenDepth != 0 || !isRoutineDefinition()) {
+            return;
+        }
+        switch (word) {
+            case "BEGIN" -> atomicDepth++;
+            case "CASE" -> atomicDepth += atomicDepth > 0 ? 1 : 0;
+            case "END" -> atomicDepth -= atomicDepth > 0 ? 1 : 0;
+            default -> {
+            }
+        }
+    }
+
+    private boolean isRoutineDefinition() {
+        List<Token> t = tokens;
+        if (t.size() < 2 || !t.get(0).is("CREATE")) {
+            return false;
+        }
+        int i = t.get(1).is("OR") && t.size() > 3 && t.get(2).is("REPLACE") ? 3 : 1;
+        return t.get(i).is("FUNCTION") || t.get(i).is("PROCEDURE");
+    }
+
+    private void number() {
+        boolean hex = text.charAt(pos) == '0' && "xXoObB".indexOf(peek(1)) >= 0;
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (Character.isLetterOrDigit(c) || c == '_' || c == '.' && Character.isDigit(peek(1))) {
+                pos++;
+            } else if ((c == '+' || c == '-') && !hex && pos > 0 && (text.charAt(pos - 1) == 'e' || text.charAt(pos - 1) == 'E')
+                    && Character.isDigit(peek(1))) {
+                pos++;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void symbol(char c) {
+        int tokenStart = pos;
+        switch (c) {
+            case '(' -> parenDepth++;
+            case ')' -> parenDepth = Math.max(0, parenDepth - 1);
+            case '[' -> bracketDepth++;
+            case ']' -> bracketDepth = Math.max(0, bracketDepth - 1);
+            default -> {
+            }
+        }
+        advance();
+        // A token's depth is that of its surroundings: "(" and ")" belong to the outer level.
+        int depth = c == '(' ? parenDepth - 1 : c == ')' ? parenDepth + 1 : parenDepth;
+        tokens.add(new Token(Token.Kind.SYMBOL, String.valueOf(c), tokenStart - start, pos - start, depth));
+    }
+
+    private boolean isCopyFromStdin(SqlStatement statement) {
+        if (!statement.startsWith("COPY")) {
+            return false;
+        }
+        List<Token> t = statement.tokens();
+        for (int i = 0; i + 1 < t.size(); i++) {
+            if (t.get(i).is("FROM") && t.get(i).depth() == 0 && t.get(i + 1).is("STDIN")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Skips the rest of the COPY's line and the data lines after it, through the line {@code \.} (as psql does). */
+    private void skipCopyData() {
+        while (pos < text.length() && text.charAt(pos) != '\n') {
+            pos++;
+        }
+        while (pos < text.length()) {
+            advance();
+            int lineEnd = text.indexOf('\n', pos);
+            String dataLine = text.substring(pos, lineEnd < 0 ? text.length() : lineEnd);
+            pos = lineEnd < 0 ? text.length() : lineEnd;
+            if (dataLine.strip().equals("\\.")) {
+                return;
+            }
+        }
+    }
+
+    private boolean isPsqlVariable() {
+        char next = peek(1);
+        return Character.isLetter(next) || next == '_' || next == '\'' || next == '"';
+    }
+
+    private String psqlVariable() {
+        int end = pos + 1;
+        char quote = peek(1);
+        if (quote == '\'' || quote == '"') {
+            int close = text.indexOf(quote, pos + 2);
+            end = close < 0 ? text.length() : close + 1;
+        } else {
+            while (end < text.length() && isIdentifierPart(text.charAt(end))) {
+                end++;
+            }
+        }
+        return text.substring(pos, Math.min(end, pos + 64));
     }
 
     private char peek(int offset) {
@@ -112,7 +275,7 @@ public final class StatementSplitter {
     }
 
     private void skipBlockComment() {
-        int startLine = line;
+        int commentLine = line;
         int depth = 0;
         while (pos < text.length()) {
             if (text.charAt(pos) == '/' && peek(1) == '*') {
@@ -130,7 +293,7 @@ public final class StatementSplitter {
                 advance();
             }
         }
-        throw new Refusal("block comment is never closed", startLine);
+        throw new Refusal("block comment is never closed", commentLine);
     }
 
     private boolean isEscapeStringPrefix() {
@@ -138,9 +301,11 @@ public final class StatementSplitter {
                 && (pos < 2 || !isIdentifierPart(text.charAt(pos - 2)));
     }
 
-    private void skipQuoted(char quote, boolean backslashEscapes) {
-        int startLine = line;
+    /** Skips a quoted string or identifier and returns its content with doubled quotes undone. */
+    private String skipQuoted(char quote, boolean backslashEscapes) {
+        int quoteLine = line;
         advance();
+        StringBuilder content = new StringBuilder();
         while (pos < text.length()) {
             char c = text.charAt(pos);
             if (backslashEscapes && c == '\\' && pos + 1 < text.length()) {
@@ -149,15 +314,17 @@ public final class StatementSplitter {
             } else if (c == quote) {
                 advance();
                 if (pos < text.length() && text.charAt(pos) == quote) {
+                    content.append(quote);
                     advance();
                 } else {
-                    return;
+                    return content.toString();
                 }
             } else {
+                content.append(c);
                 advance();
             }
         }
-        throw new Refusal((quote == '"' ? "quoted identifier" : "string literal") + " is never closed", startLine);
+        throw new Refusal((quote == '"' ? "quoted identifier" : "string literal") + " is never closed", quoteLine);
     }
 
     /** Length of the dollar-quote tag starting at pos ({@code $$} or {@code $tag$}), or 0 when there is none. */
@@ -176,14 +343,14 @@ public final class StatementSplitter {
     }
 
     private void skipDollarQuoted() {
-        int startLine = line;
+        int bodyLine = line;
         String tag = text.substring(pos, pos + dollarTagLength());
         for (int i = 0; i < tag.length(); i++) {
             advance();
         }
         int end = text.indexOf(tag, pos);
         if (end < 0) {
-            throw new Refusal("dollar-quoted body " + tag + " is never closed", startLine);
+            throw new Refusal("dollar-quoted body " + tag + " is never closed", bodyLine);
         }
         while (pos < end + tag.length()) {
             advance();

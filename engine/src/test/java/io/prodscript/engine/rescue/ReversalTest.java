@@ -57,7 +57,7 @@ class ReversalTest {
         Plan plan = rescue.reversal(run.runId());
         assertEquals("reversal-of-" + run.runId() + ".sql", plan.scriptPath());
         assertEquals(ScriptReader.sha256(script.text().getBytes(StandardCharsets.UTF_8)), plan.checksum());
-        assertEquals(List.of("OTHER", "DELETE", "INSERT", "UPDATE"), plan.statements().stream().map(s -> s.kind().name()).toList(),
+        assertEquals(List.of("UTILITY", "DELETE", "INSERT", "UPDATE"), plan.statements().stream().map(s -> s.kind().name()).toList(),
                 "statements are undone in reverse order");
         assertEquals("SET LOCAL enable_hashjoin = off", plan.statements().get(0).sql());
         assertTrue(plan.directives().rescueNone().contains(run.runId()));

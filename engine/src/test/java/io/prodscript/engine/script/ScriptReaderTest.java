@@ -46,8 +46,31 @@ class ScriptReaderTest {
     }
 
     @Test
-    void refusesAbsolutePaths() {
-        assertTrue(refusal(checkout.resolve("scripts/fix.sql").toString()).contains("absolute"));
+    void readsAnAbsolutePathInsideTheCheckoutAsTheRelativePathItIs() {
+        Script script = reader.read(checkout, checkout.toAbsolutePath().resolve("scripts/fix.sql").toString());
+        assertEquals("scripts/fix.sql", script.path());
+    }
+
+    @Test
+    void refusesAbsolutePathsOutsideTheCheckout() throws IOException {
+        Path outside = Files.writeString(base.resolve("outside.sql"), "SELECT 1;");
+        assertTrue(refusal(outside.toAbsolutePath().toString()).contains("outside the checkout"));
+        assertTrue(refusal(checkout.toAbsolutePath().resolve("scripts/../../outside.sql").toString())
+                .contains("outside the checkout"));
+    }
+
+    @Test
+    void dropsAByteOrderMarkFromTheTextButNotFromTheChecksum() throws IOException {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] sql = "-- @description with a BOM\nUPDATE t SET a = 1 WHERE id = 2;\n".getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = new byte[bom.length + sql.length];
+        System.arraycopy(bom, 0, bytes, 0, bom.length);
+        System.arraycopy(sql, 0, bytes, bom.length, sql.length);
+        Files.write(checkout.resolve("scripts/bom.sql"), bytes);
+        Script script = reader.read(checkout, "scripts/bom.sql");
+        assertEquals(new String(sql, StandardCharsets.UTF_8), script.text());
+        assertEquals(ScriptReader.sha256(bytes), script.checksum());
+        assertEquals("with a BOM", io.prodscript.engine.ScriptEngine.create().withoutRescue().plan(script).directives().description());
     }
 
     @Test
@@ -67,6 +90,13 @@ class ScriptReaderTest {
     void followsSymbolicLinksThatStayInside() throws IOException {
         Files.createSymbolicLink(checkout.resolve("scripts/alias.sql"), checkout.resolve("scripts/fix.sql"));
         assertEquals("scripts/alias.sql", reader.read(checkout, "scripts/alias.sql").path());
+    }
+
+    @Test
+    void aMissingCheckoutIsRefusedInWordsNotWithAnExceptionName() {
+        String message = assertThrows(Refusal.class, () -> reader.read(base.resolve("no-such-checkout"), "scripts/fix.sql")).getMessage();
+        assertTrue(message.endsWith("cannot be resolved: it does not exist"), message);
+        assertTrue(!message.contains("Exception"), message);
     }
 
     @Test

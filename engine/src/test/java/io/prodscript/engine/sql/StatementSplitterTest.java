@@ -65,4 +65,20 @@ class StatementSplitterTest {
     void commentsOnlyGiveNoStatements() {
         assertTrue(StatementSplitter.split("-- nothing\n/* here */ ;;\n", 1).isEmpty());
     }
+
+    @Test
+    void aBeginAtomicRoutineBodyIsOneStatementAsInPsql() {
+        List<SqlStatement> s = StatementSplitter.split("CREATE OR REPLACE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC\n"
+                + "  UPDATE t SET a = CASE WHEN a > 0 THEN 1 ELSE 2 END;\n  DELETE FROM t WHERE a = 2;\nEND;\nSELECT 1;", 1);
+        assertEquals(2, s.size());
+        assertTrue(s.get(0).text().endsWith("END"));
+        assertEquals(5, s.get(1).line());
+    }
+
+    @Test
+    void theDataAfterCopyFromStdinIsNotSplit() {
+        List<SqlStatement> s = StatementSplitter.split("COPY t FROM STDIN;\n1\t'unclosed; \\N\n\\.\nSELECT 2;", 1);
+        assertEquals(2, s.size());
+        assertEquals(4, s.get(1).line());
+    }
 }

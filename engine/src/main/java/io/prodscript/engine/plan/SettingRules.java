@@ -1,0 +1,108 @@
+package io.prodscript.engine.plan;
+
+import io.prodscript.engine.Refusal;
+import io.prodscript.engine.sql.SqlStatement;
+import io.prodscript.engine.sql.Token;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Refuses changes to the settings the engine owns for a run, however they are written: {@code SET}, {@code SET LOCAL}
+ * and {@code SET SESSION} with {@code =} or {@code TO}, {@code RESET}, {@code set_config(…)} bare, schema-qualified or
+ * quoted, and {@code UPDATE pg_settings}; setting names quoted or not, in any case (PostgreSQL compares them without
+ * case). Applies alike to statements, {@code @assert} checks and the {@code -- @revert} section.
+ */
+final class SettingRules {
+    /** Settings the engine sets for a run, or on which its promises rest. */
+    static final Set<String> ENGINE_OWNED = Set.of("statement_timeout", "lock_timeout",
+            "idle_in_transaction_session_timeout", "transaction_timeout", "transaction_isolation",
+            "transaction_read_only", "transaction_deferrable", "default_transaction_isolation",
+            "default_transaction_read_only", "default_transaction_deferrable", "application_name", "search_path",
+            "session_replication_role", "role", "session_authorization", "client_encoding");
+
+    private SettingRules() {
+    }
+
+    static void check(SqlStatement s) {
+        if (s.startsWith("SET") || s.startsWith("RESET")) {
+            checkSetOrReset(s);
+        }
+        List<Token> t = s.tokens();
+        for (int i = 0; i < t.size(); i++) {
+            if (t.get(i).names("set_config") && i + 1 < t.size() && t.get(i + 1).isSymbol("(")) {
+                checkSetConfig(s, i + 2);
+            }
+            if (t.get(i).is("UPDATE") && isPgSettings(s, i + 1)) {
+                throw new Refusal("UPDATE pg_settings changes session settings, among them the ones the engine sets"
+                        + " for the run (timeouts, isolation, search_path); a script cannot change settings this way",
+                        s.lineOf(t.get(i).offset()));
+            }
+        }
+    }
+
+    private static void checkSetOrReset(SqlStatement s) {
+        String verb = s.firstWord();
+        if (s.startsWith("RESET", "ALL")) {
+            throw new Refusal("RESET ALL would undo the settings the engine made for the run (timeouts, search_path);"
+                    + " reset only the settings the script itself changed", s.line());
+        }
+        if (s.startsWith("SET", "ROLE") || s.startsWith("SET", "LOCAL", "ROLE") || s.startsWith("SET", "SESSION", "ROLE")
+                || s.startsWith("RESET", "ROLE") || s.mentions("AUTHORIZATION")) {
+            throw new Refusal(verb + " " + (s.mentions("AUTHORIZATION") ? "SESSION AUTHORIZATION" : "ROLE")
+                    + " would run the statements as another database user than the one approved for the target; the"
+                    + " run's login is the identity its approvals and ledger record, so grant that login what the"
+                    + " script needs instead", s.line());
+        }
+        int i = s.startsWith("SET", "LOCAL") || s.startsWith("SET", "SESSION") ? 2 : 1;
+        List<Token> t = s.tokens();
+        if (i >= t.size()) {
+            return;
+        }
+        String setting = settingName(s, i);
+        if (t.get(i).is("SCHEMA")) {
+            setting = "search_path";
+        } else if (t.get(i).is("NAMES")) {
+            setting = "client_encoding";
+        }
+        refuseOwned(s, verb, setting, s.line());
+    }
+
+    private static String settingName(SqlStatement s, int index) {
+        return s.nameAt(index).replace("\"", "").toLowerCase(Locale.ROOT);
+    }
+
+    private static void refuseOwned(SqlStatement s, String how, String setting, int line) {
+        if (setting.equals("search_path")) {
+            throw new Refusal(how + " search_path is not allowed: the run pins search_path so that every name resolves"
+                    + " the same way in the rehearsal, the run and the reversal; write schema-qualified names"
+                    + " (e.g. archive.orders) instead", line);
+        }
+        if (ENGINE_OWNED.contains(setting)) {
+            throw new Refusal(how + " " + setting + " is not allowed: the engine sets " + setting + " for the run"
+                    + (setting.endsWith("timeout") ? "; use the script's @statement-timeout or @lock-timeout directive"
+                    : ", and the script cannot change it"), line);
+        }
+    }
+
+    /** {@code set_config('name', …)}: allowed for other settings; refused for the engine's or when the name is not a constant. */
+    private static void checkSetConfig(SqlStatement s, int argument) {
+        List<Token> t = s.tokens();
+        int line = s.lineOf(t.get(argument - 2).offset());
+        boolean constant = argument + 1 < t.size() && t.get(argument).kind() == Token.Kind.STRING
+                && t.get(argument + 1).isSymbol(",") && !t.get(argument).text().isEmpty();
+        if (!constant) {
+            throw new Refusal("set_config() is called with a setting name that is not a plain constant, so the plan"
+                    + " cannot tell whether it changes a setting the engine owns; write the name as a quoted constant",
+                    line);
+        }
+        refuseOwned(s, "set_config() of", t.get(argument).text().toLowerCase(Locale.ROOT), line);
+    }
+
+    private static boolean isPgSettings(SqlStatement s, int index) {
+        List<Token> t = s.tokens();
+        int i = index < t.size() && t.get(index).is("ONLY") ? index + 1 : index;
+        int last = s.nameEnd(i);
+        return last >= i && t.get(last).names("pg_settings");
+    }
+}
