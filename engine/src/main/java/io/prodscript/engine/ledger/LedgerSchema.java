@@ -148,12 +148,17 @@ public final class LedgerSchema {
      * when there is no ledger at all.
      */
     public static int installedVersion(Handle handle) {
-        return handle.createQuery("""
-                        SELECT CASE WHEN to_regclass('script_runner.schema_version') IS NOT NULL
-                                    THEN (SELECT coalesce(max(version), 0) FROM script_runner.schema_version)
-                                    WHEN to_regclass('script_runner.runs') IS NOT NULL THEN 0
-                                    ELSE -1 END""")
+        // Two queries: a query naming a table that does not exist fails when it is parsed, whatever its CASE says.
+        int tables = handle.createQuery("""
+                        SELECT CASE WHEN to_regclass('script_runner.schema_version') IS NOT NULL THEN 2
+                                    WHEN to_regclass('script_runner.runs') IS NOT NULL THEN 1 ELSE 0 END""")
                 .mapTo(Integer.class).one();
+        return switch (tables) {
+            case 2 -> handle.createQuery("SELECT coalesce(max(version), 0) FROM script_runner.schema_version")
+                    .mapTo(Integer.class).one();
+            case 1 -> 0;
+            default -> -1;
+        };
     }
 
     /**

@@ -33,11 +33,12 @@ public final class Scripts {
     }
 
     public static DatabaseTarget target(TestDatabase db) {
-        return DatabaseTarget.of("test-db", db.url());
+        return db.target();
     }
 
+    /** The runner's login: an ordinary role with the documented grants, as production runs use. */
     public static Credentials credentials() {
-        return new Credentials(TestDatabase.USER, TestDatabase.PASSWORD);
+        return new Credentials(TestDatabase.RUNNER, TestDatabase.RUNNER_PASSWORD);
     }
 
     public static RunRequest request(TestDatabase db, String sql, Mode mode) {
