@@ -147,6 +147,11 @@ public final class TestDatabase {
         return "jdbc:postgresql://localhost:" + server().getPort() + "/" + name;
     }
 
+    /** A proxy in front of the server, for tests that cut or stall the connection. */
+    public LoopbackProxy proxy() throws IOException {
+        return LoopbackProxy.start(server().getPort());
+    }
+
     /** This database as a target, with default limits. */
     public DatabaseTarget target() {
         return DatabaseTarget.of("test-db", url());
