@@ -3,6 +3,7 @@ package io.prodscript.engine.ledger;
 import java.sql.SQLException;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * The versioned schema of the ledger: schema {@code script_runner} (runs, interruptions, rescue bookkeeping,
@@ -123,6 +124,19 @@ public final class LedgerSchema {
      *                      runs to resolve first); nothing is changed then
      */
     public static SchemaInstallation install(Handle handle) throws SQLException {
+        try {
+            return installInTransaction(handle);
+        } catch (JdbiException e) {
+            if (e.getCause() instanceof SQLException cause) {
+                throw new SQLException("cannot install the ledger: " + cause.getMessage().strip()
+                        + "; install with a login that may create schemas in the database and owns the ledger's tables",
+                        cause.getSQLState(), cause);
+            }
+            throw e;
+        }
+    }
+
+    private static SchemaInstallation installInTransaction(Handle handle) throws SQLException {
         return handle.inTransaction(h -> {
             h.execute("SELECT pg_advisory_xact_lock(?, 0)", INSTALL_LOCKS);
             int before = installedVersion(h);
@@ -146,13 +160,21 @@ public final class LedgerSchema {
     /**
      * The installed version: 0 when the schema was created on the fly by an engine before installation existed, -1
      * when there is no ledger at all.
+     *
+     * @throws LedgerNotInstalled when there is a ledger this login may not use
      */
-    public static int installedVersion(Handle handle) {
+    public static int installedVersion(Handle handle) throws LedgerNotInstalled {
         // Two queries: a query naming a table that does not exist fails when it is parsed, whatever its CASE says.
         int tables = handle.createQuery("""
-                        SELECT CASE WHEN to_regclass('script_runner.schema_version') IS NOT NULL THEN 2
+                        SELECT CASE WHEN to_regnamespace('script_runner') IS NULL THEN 0
+                                    WHEN NOT has_schema_privilege('script_runner', 'USAGE') THEN -1
+                                    WHEN to_regclass('script_runner.schema_version') IS NOT NULL THEN 2
                                     WHEN to_regclass('script_runner.runs') IS NOT NULL THEN 1 ELSE 0 END""")
                 .mapTo(Integer.class).one();
+        if (tables < 0) {
+            throw new LedgerNotInstalled("The ledger is installed, but this login may not use schema script_runner:"
+                    + " grant it what docs/how-a-run-works.md lists for a runner role. Nothing was run.");
+        }
         return switch (tables) {
             case 2 -> handle.createQuery("SELECT coalesce(max(version), 0) FROM script_runner.schema_version")
                     .mapTo(Integer.class).one();
