@@ -125,8 +125,13 @@ public final class LoopbackProxy implements AutoCloseable {
     }
 
     private void misbehave(Socket client, Socket server, byte[] buffer, int n, OutputStream toServer) throws IOException {
+        if (refuseAfterFault) {
+            // before the cut, so that no reconnection slips in
+            listener.close();
+        }
         switch (fault) {
             case CUT_AFTER_FORWARDING -> {
+                swallowed.add(server); // not one byte of the answer may reach the client
                 toServer.write(buffer, 0, n);
                 toServer.flush();
                 // FIN after the data: the server reads the whole message, then sees its client gone.
@@ -142,9 +147,6 @@ public final class LoopbackProxy implements AutoCloseable {
                 toServer.write(buffer, 0, n);
                 toServer.flush();
             }
-        }
-        if (refuseAfterFault) {
-            listener.close();
         }
         triggered.countDown();
     }
