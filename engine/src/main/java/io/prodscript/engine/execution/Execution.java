@@ -173,16 +173,25 @@ public final class Execution {
             connection.rollback();
             result = finish(RunStatus.REHEARSED, null);
         } catch (StatementFailure e) {
-            connection.rollback();
+            rollback(connection);
             result = finish(e.status, e.failure);
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            rollback(connection);
             result = finish(statusOf(current), new Failure(null, null, SqlErrors.describe(e)));
         } finally {
             session = null;
         }
         recordOutcome(connection, ledger, result);
         return result;
+    }
+
+    /** A connection lost mid-run cannot roll back, and need not: PostgreSQL rolls back a transaction whose session ends. */
+    private static void rollback(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // the session is gone, and its transaction with it
+        }
     }
 
     /**

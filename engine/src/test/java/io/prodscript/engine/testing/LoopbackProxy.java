@@ -92,28 +92,29 @@ public final class LoopbackProxy implements AutoCloseable {
     private void pump(String name, Socket from, Socket to, boolean fromClient) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[65536];
-            try (InputStream in = from.getInputStream()) {
+            try {
+                InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
+                boolean silenced = false;
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     byte[] text = trigger;
                     if (fromClient && text != null && contains(buffer, n, text)) {
                         trigger = null;
-                        misbehave(from, to, buffer, n, out);
-                        return;
+                        silenced = misbehave(from, to, buffer, n, out);
+                        if (!silenced) {
+                            return;
+                        }
+                    } else if (!silenced && !(!fromClient && swallowing(from))) {
+                        out.write(buffer, 0, n);
+                        out.flush();
                     }
-                    if (!fromClient && swallowing(from)) {
-                        continue;
-                    }
-                    out.write(buffer, 0, n);
-                    out.flush();
+                }
+                if (!silenced && !swallowing(fromClient ? to : from)) {
+                    to.shutdownOutput();
                 }
             } catch (IOException e) {
                 // one side went away; the other pump notices by itself
-            } finally {
-                if (!swallowing(fromClient ? to : from)) {
-                    quietly(to::shutdownOutput);
-                }
             }
         }, name);
         thread.setDaemon(true);
@@ -124,7 +125,8 @@ public final class LoopbackProxy implements AutoCloseable {
         return swallowed.contains(server);
     }
 
-    private void misbehave(Socket client, Socket server, byte[] buffer, int n, OutputStream toServer) throws IOException {
+    /** @return whether the connection stays open with nothing passing any more (a half-open connection) */
+    private boolean misbehave(Socket client, Socket server, byte[] buffer, int n, OutputStream toServer) throws IOException {
         if (refuseAfterFault) {
             // before the cut, so that no reconnection slips in
             listener.close();
@@ -149,6 +151,7 @@ public final class LoopbackProxy implements AutoCloseable {
             }
         }
         triggered.countDown();
+        return fault == Fault.SWALLOW_ANSWERS;
     }
 
     private static boolean contains(byte[] buffer, int length, byte[] text) {
@@ -164,6 +167,7 @@ public final class LoopbackProxy implements AutoCloseable {
         return false;
     }
 
+    @FunctionalInterface
     private interface IoAction {
         void run() throws IOException;
     }
