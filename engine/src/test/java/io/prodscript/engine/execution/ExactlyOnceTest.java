@@ -8,7 +8,6 @@ import io.prodscript.engine.testing.Scripts;
 import io.prodscript.engine.testing.TestDatabase;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +21,8 @@ class ExactlyOnceTest {
             SELECT pg_sleep(3);
             """;
 
+    private static final ScriptEngine ENGINE = ScriptEngine.create().withoutRescue();
+
     private TestDatabase db;
 
     @BeforeEach
@@ -30,23 +31,10 @@ class ExactlyOnceTest {
         db.execute("CREATE TABLE payments (id serial PRIMARY KEY, account int NOT NULL, amount int NOT NULL)");
     }
 
-    /** Starts a run of the script and waits until its statement {@code number} has started. */
-    private CompletableFuture<RunResult> startRunUntil(RunRequest request, int number) throws InterruptedException {
-        CountDownLatch reached = new CountDownLatch(1);
-        Execution execution = ScriptEngine.create().withoutRescue().prepare(request, event -> {
-            if (event instanceof RunEvent.StatementStarted started && started.number() == number) {
-                reached.countDown();
-            }
-        });
-        CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(execution::run);
-        assertTrue(reached.await(20, TimeUnit.SECONDS), "the run reached statement " + number);
-        return result;
-    }
-
     @Test
     void aScriptThatReleasesTheEnginesLocksIsStillCommittedOnce() throws Exception {
-        CompletableFuture<RunResult> first = startRunUntil(Scripts.request(db, PAYMENT, Mode.RUN), 3);
-        CompletableFuture<RunResult> second = startRunUntil(Scripts.request(db, PAYMENT, Mode.RUN), 3);
+        CompletableFuture<RunResult> first = Scripts.startUntil(ENGINE, Scripts.request(db, PAYMENT, Mode.RUN), 3);
+        CompletableFuture<RunResult> second = Scripts.startUntil(ENGINE, Scripts.request(db, PAYMENT, Mode.RUN), 3);
 
         List<RunResult> results = List.of(first.get(30, TimeUnit.SECONDS), second.get(30, TimeUnit.SECONDS));
 
@@ -62,7 +50,7 @@ class ExactlyOnceTest {
     @Test
     void aRehearsalInProgressDoesNotKeepTheApprovedRunWaiting() throws Exception {
         String payment = "INSERT INTO payments (account, amount) VALUES (42, 100);\nSELECT pg_sleep(3);";
-        CompletableFuture<RunResult> rehearsal = startRunUntil(Scripts.request(db, payment, Mode.REHEARSE), 2);
+        CompletableFuture<RunResult> rehearsal = Scripts.startUntil(ENGINE, Scripts.request(db, payment, Mode.REHEARSE), 2);
 
         RunResult run = Scripts.run(db, payment, Mode.RUN).result();
 
@@ -74,7 +62,7 @@ class ExactlyOnceTest {
     @Test
     void theEnginesAdvisoryLocksUseTheTwoKeyFormSoTheApplicationsOwnCannotCollide() throws Exception {
         RunRequest request = Scripts.request(db, "INSERT INTO payments (account, amount) VALUES (1, 1);\nSELECT pg_sleep(2);", Mode.RUN);
-        CompletableFuture<RunResult> run = startRunUntil(request, 2);
+        CompletableFuture<RunResult> run = Scripts.startUntil(ENGINE, request, 2);
 
         List<Integer> forms = db.jdbi().withHandle(h -> h.createQuery("""
                         SELECT l.objsubid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid

@@ -7,7 +7,6 @@ import io.prodscript.engine.ScriptEngine;
 import io.prodscript.engine.testing.Scripts;
 import io.prodscript.engine.testing.TestDatabase;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +16,8 @@ import org.junit.jupiter.api.Test;
  * {@code pg_stat_activity}, and neither's bookkeeping may disturb the other's runs.
  */
 class TwoLoginsTest {
+    private static final ScriptEngine ENGINE = ScriptEngine.create();
+
     private TestDatabase db;
 
     @BeforeEach
@@ -32,23 +33,10 @@ class TwoLoginsTest {
                 TestDatabase.RUNNER_PASSWORD), Mode.RUN, "bob");
     }
 
-    /** Starts the first login's run and waits until its statement {@code number} has started. */
-    private CompletableFuture<RunResult> firstLoginRunUntil(RunRequest request, int number) throws InterruptedException {
-        CountDownLatch reached = new CountDownLatch(1);
-        Execution execution = ScriptEngine.create().prepare(request, event -> {
-            if (event instanceof RunEvent.StatementStarted started && started.number() == number) {
-                reached.countDown();
-            }
-        });
-        CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(execution::run);
-        assertTrue(reached.await(20, TimeUnit.SECONDS), "the run reached statement " + number);
-        return result;
-    }
-
     @Test
     void anotherLoginsRunLeavesALiveRunAlone() throws Exception {
         RunRequest first = Scripts.request(db, "UPDATE items SET qty = 1 WHERE id = 1;\nSELECT pg_sleep(4);", Mode.RUN);
-        CompletableFuture<RunResult> running = firstLoginRunUntil(first, 2);
+        CompletableFuture<RunResult> running = Scripts.startUntil(ENGINE, first, 2);
 
         RunResult second = Scripts.run(asSecondLogin("UPDATE items SET qty = 2 WHERE id = 2;")).result();
 
@@ -65,7 +53,7 @@ class TwoLoginsTest {
         // The script drops its own liveness lock, so the other login cannot tell it is alive and marks it interrupted.
         RunRequest first = Scripts.request(db, "SELECT pg_advisory_unlock_all();\nUPDATE items SET qty = 1 WHERE id = 1;\n"
                 + "SELECT pg_sleep(4);", Mode.RUN);
-        CompletableFuture<RunResult> running = firstLoginRunUntil(first, 3);
+        CompletableFuture<RunResult> running = Scripts.startUntil(ENGINE, first, 3);
 
         RunResult second = Scripts.run(asSecondLogin("UPDATE items SET qty = 2 WHERE id = 2;")).result();
         assertTrue(second.notices().stream().anyMatch(n -> n.contains(first.runId())), second.notices()::toString);
@@ -80,7 +68,7 @@ class TwoLoginsTest {
     @Test
     void aRunWhoseSessionDiedIsRecognisedByAnotherLogin() throws Exception {
         RunRequest first = Scripts.request(db, "UPDATE items SET qty = 1 WHERE id = 1;\nSELECT pg_sleep(30);", Mode.RUN);
-        CompletableFuture<RunResult> running = firstLoginRunUntil(first, 2);
+        CompletableFuture<RunResult> running = Scripts.startUntil(ENGINE, first, 2);
         db.asSuperuser("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'prodscript " + first.runId() + "'");
         assertEquals(RunStatus.FAILED, running.get(30, TimeUnit.SECONDS).status());
 
