@@ -48,7 +48,7 @@ final class CommitCheck {
                     return Verdict.COMMITTED;
                 }
                 if ("aborted".equals(row.get("transaction"))) {
-                    onRolledBack.accept(handle);
+                    record(onRolledBack, handle);
                     return Verdict.ROLLED_BACK;
                 }
                 // 'in progress': the old session has not finished its COMMIT (or noticed it lost its client) yet.
@@ -58,6 +58,15 @@ final class CommitCheck {
             pause();
         } while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted());
         return Verdict.UNKNOWN;
+    }
+
+    /** The verdict stands even when recording it fails: the ledger then keeps the run as running, later interrupted. */
+    private static void record(Consumer<Handle> onRolledBack, Handle handle) {
+        try {
+            onRolledBack.accept(handle);
+        } catch (RuntimeException e) {
+            // see above
+        }
     }
 
     /** What an operator runs to learn the outcome later. */

@@ -116,7 +116,7 @@ public final class Execution {
         }
     }
 
-    /** With the script's lock held: report interrupted runs, refuse a second application, then run. */
+    /** With the run (and for a run, the script) locked: report interrupted runs, refuse a second application, then run. */
     private RunResult startUnderLock(Connection connection, Handle handle, Ledger ledger) throws SQLException {
         Plan plan = request.plan();
         for (LedgerEntry interrupted : ledger.markInterrupted(request.runId())) {
