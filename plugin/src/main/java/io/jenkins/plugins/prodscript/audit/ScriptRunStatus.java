@@ -25,12 +25,14 @@ public enum ScriptRunStatus {
     /** The run failed and was rolled back. */
     FAILED,
     /** The run was aborted and rolled back. */
-    CANCELLED;
+    CANCELLED,
+    /** COMMIT's answer was lost and the database could not be asked: the run may have committed; check the ledger. */
+    UNKNOWN;
 
     /** True when the run is over, whatever its outcome. */
     public boolean isFinal() {
         return switch (this) {
-            case REFUSED, REHEARSED, REHEARSAL_FAILED, REJECTED, EXPIRED, COMMITTED, FAILED, CANCELLED -> true;
+            case REFUSED, REHEARSED, REHEARSAL_FAILED, REJECTED, EXPIRED, COMMITTED, FAILED, CANCELLED, UNKNOWN -> true;
             default -> false;
         };
     }

@@ -180,6 +180,10 @@ public final class ScriptRun {
             }
             action.setRows(report.getRowsChanged(), report.getStatements());
             action.setRescueTables(report.getRescueTables());
+            if (report.outcomeUnknown()) {
+                update(action, ScriptRunStatus.UNKNOWN, report.describe());
+                throw new AbortException("The outcome of the run is unknown, it may have committed: " + report.describe());
+            }
             if (!report.committed()) {
                 update(action, report.cancelled() ? ScriptRunStatus.CANCELLED : ScriptRunStatus.FAILED, report.describe());
                 throw new AbortException("The run did not commit: " + report.describe() + ". Everything was rolled back.");
