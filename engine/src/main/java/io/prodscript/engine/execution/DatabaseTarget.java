@@ -41,6 +41,11 @@ public record DatabaseTarget(String name, String jdbcUrl, String tier, Duration 
         lockTimeout = lockTimeout == null ? DEFAULT_LOCK_TIMEOUT : lockTimeout;
         rescueRetention = rescueRetention == null ? DEFAULT_RESCUE_RETENTION : rescueRetention;
         limits = limits == null ? ConnectionLimits.DEFAULTS : limits;
+        if (statementTimeout.compareTo(ConnectionLimits.LONGEST_SERVER_TIMEOUT) > 0
+                || lockTimeout.compareTo(ConnectionLimits.LONGEST_SERVER_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("target " + name + ": timeouts must be at most "
+                    + ConnectionLimits.LONGEST_SERVER_TIMEOUT.toMillis() + " ms, PostgreSQL's limit");
+        }
     }
 
     /** A target with the default connection limits. */

@@ -111,6 +111,8 @@ class ConnectionLimitsTest {
     void limitsBeyondPostgresqlsRangeAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> limits(null, null, Duration.ofDays(30), null));
         assertThrows(IllegalArgumentException.class, () -> limits(Duration.ZERO, null, null, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> new DatabaseTarget("prod", db.url(), null, Duration.ofDays(30), null, null));
         assertEquals(ConnectionLimits.DEFAULTS, db.target().limits());
         assertEquals(Duration.ofSeconds(5), ConnectionLimits.DEFAULTS.ledgerLockTimeout());
     }
