@@ -201,7 +201,7 @@ public final class LedgerSchema {
                 : installed < VERSION ? "on " + targetName + " is version " + installed + "; this engine needs version " + VERSION
                 : "on " + targetName + " lacks its schema rescue";
         throw new LedgerNotInstalled("The ledger " + what + ". A database owner installs or upgrades it once with"
-                + " 'prodscript install --url <jdbc-url> --user <owner>' (or the plugin's Prepare target), then grants"
+                + " 'prodscript install --url <jdbc-url> --user <owner>' (engine: ScriptEngine.install), then grants"
                 + " the runner role what docs/how-a-run-works.md lists. Nothing was run.");
     }
 

@@ -82,6 +82,9 @@ public final class TestDatabase {
             Path docs = Path.of("").toAbsolutePath();
             while (!Files.exists(docs.resolve("docs/how-a-run-works.md"))) {
                 docs = docs.getParent();
+                if (docs == null) {
+                    throw new IllegalStateException("docs/how-a-run-works.md not found above " + Path.of("").toAbsolutePath());
+                }
             }
             try {
                 Matcher m = GRANTS.matcher(Files.readString(docs.resolve("docs/how-a-run-works.md"), StandardCharsets.UTF_8));
