@@ -46,6 +46,10 @@ import org.jdbi.v3.core.Jdbi;
  * RunResult result = engine.prepare(RunRequest.of(plan, target, credentials, Mode.REHEARSE, "alice"), listener).run();
  * }</pre>
  *
+ * <p>Before the first run on a target, an owner installs its ledger once with {@link #install}; runs and reads only
+ * check it and refuse, saying so, when it is missing. Runs log in as an ordinary role (see
+ * {@code docs/how-a-run-works.md} for its grants), on PostgreSQL 13 to 18.
+ *
  * <p>Every change a run makes can be undone (see {@code docs/rescue.md}): planning refuses statements whose changes
  * cannot be saved unless the script declares another way back, runs save what each statement changes into rescue
  * tables, and {@link #reversal} turns a committed run's rescue tables back into a script.
