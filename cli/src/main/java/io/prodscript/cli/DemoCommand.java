@@ -71,6 +71,9 @@ final class DemoCommand implements Callable<Integer> {
         ScriptEngine engine = ScriptEngine.create();
         say("PostgreSQL " + database.serverVersion() + " on localhost:" + database.port()
                 + ", in a temporary directory that is deleted when the demo ends.");
+        command(CLI + " install --url " + database.target().jdbcUrl() + " --user postgres");
+        say("Ledger: " + engine.install(database.target(), database.credentials()).describe()
+                + " (schemas script_runner and rescue; runs only check it).");
 
         heading("Load the sample shop (" + SHOP + ")");
         database.load(checkout.file(SHOP));

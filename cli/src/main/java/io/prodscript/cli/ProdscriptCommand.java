@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
             LintCommand.class,
             PlanCommand.class,
             RehearseCommand.class,
+            InstallCommand.class,
             DemoCommand.class,
             io.prodscript.cli.bench.BenchmarkCommand.class,
             CommandLine.HelpCommand.class

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.prodscript.engine.ScriptEngine;
 import io.prodscript.engine.report.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -30,6 +31,7 @@ class RehearseCommandTest {
     static void startDatabase() throws IOException, SQLException {
         database = DemoDatabase.start();
         database.load(Cli.REPOSITORY.resolve(DemoCommand.SHOP));
+        ScriptEngine.create().install(database.target(), database.credentials());
     }
 
     @AfterAll

@@ -10,6 +10,9 @@ import io.prodscript.engine.execution.RunRequest;
 import io.prodscript.engine.execution.StatementRunner;
 import io.prodscript.engine.ledger.Ledger;
 import io.prodscript.engine.ledger.LedgerEntry;
+import io.prodscript.engine.ledger.LedgerNotInstalled;
+import io.prodscript.engine.ledger.LedgerSchema;
+import io.prodscript.engine.ledger.SchemaInstallation;
 import io.prodscript.engine.plan.Plan;
 import io.prodscript.engine.plan.Planner;
 import io.prodscript.engine.report.Json;
@@ -42,6 +45,10 @@ import org.jdbi.v3.core.Jdbi;
  * Plan plan = engine.plan(engine.read(checkout, "scripts/2024-05-fix-emails.sql"));
  * RunResult result = engine.prepare(RunRequest.of(plan, target, credentials, Mode.REHEARSE, "alice"), listener).run();
  * }</pre>
+ *
+ * <p>Before the first run on a target, an owner installs its ledger once with {@link #install}; runs and reads only
+ * check it and refuse, saying so, when it is missing. Runs log in as an ordinary role (see
+ * {@code docs/how-a-run-works.md} for its grants), on PostgreSQL 13 to 18.
  *
  * <p>Every change a run makes can be undone (see {@code docs/rescue.md}): planning refuses statements whose changes
  * cannot be saved unless the script declares another way back, runs save what each statement changes into rescue
@@ -159,7 +166,7 @@ public final class ScriptEngine {
 
     /**
      * The target's approval ledger ({@code script_runner.approvals}), where the decisions on runs are written for
-     * auditors. It opens a connection per call.
+     * auditors. It opens a connection per call, and refuses (saying to install) when the ledger is not installed.
      */
     public ApprovalLedger approvalLedger(DatabaseTarget target, Credentials credentials) {
         return new ApprovalLedger(Jdbi.create(() -> DatabaseConnector.connect(target, credentials, "prodscript approvals")));
@@ -179,12 +186,44 @@ public final class ScriptEngine {
         }
     }
 
-    /** Runs work on a fresh connection to the target, after making sure the ledger exists. */
+    /**
+     * Creates the target's ledger (schemas {@code script_runner} and {@code rescue}) or upgrades it to this engine's
+     * {@link LedgerSchema#VERSION}, in one transaction; safe to repeat. This is the only call that changes the
+     * ledger's structure: runs and reads check it and refuse, saying to install, when it is missing or older. Use a
+     * login that may create schemas in the database (an owner), not the runner's; then grant the runner role what
+     * {@code docs/how-a-run-works.md} lists.
+     *
+     * @throws SQLException when the login lacks the rights, the ledger is newer than this engine, or the ledger
+     *                      already shows a script committed twice (the message lists the runs); nothing is changed
+     */
+    public SchemaInstallation install(DatabaseTarget target, Credentials credentials) throws SQLException {
+        try (Connection connection = DatabaseConnector.connect(target, credentials, "prodscript install");
+             Handle handle = Jdbi.open(connection)) {
+            return LedgerSchema.install(handle);
+        }
+    }
+
+    /**
+     * The ledger schema version installed on the target: -1 when there is none, 0 when an engine from before
+     * installation created it; this engine needs {@link LedgerSchema#VERSION}. Changes nothing.
+     */
+    public int installedSchemaVersion(DatabaseTarget target, Credentials credentials) throws SQLException {
+        try (Connection connection = DatabaseConnector.connect(target, credentials, "prodscript ledger");
+             Handle handle = Jdbi.open(connection)) {
+            return LedgerSchema.installedVersion(handle);
+        }
+    }
+
+    /**
+     * Runs work on a fresh connection to the target, after checking the ledger is installed.
+     *
+     * @throws LedgerNotInstalled saying what to run when it is not
+     */
     private static <T> T onLedger(DatabaseTarget target, Credentials credentials, String applicationName,
                                   HandleCallback<T, SQLException> work) throws SQLException {
         try (Connection connection = DatabaseConnector.connect(target, credentials, applicationName);
              Handle handle = Jdbi.open(connection)) {
-            new Ledger(handle).ensureSchema();
+            LedgerSchema.requireInstalled(handle, target.name());
             return work.withHandle(handle);
         }
     }

@@ -1,6 +1,7 @@
 package io.prodscript.cli.bench;
 
 import io.prodscript.cli.EmbeddedDatabase;
+import io.prodscript.engine.ScriptEngine;
 import io.prodscript.engine.execution.Credentials;
 import io.prodscript.engine.execution.DatabaseTarget;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -28,9 +29,16 @@ final class BenchDatabase implements AutoCloseable {
 
     static BenchDatabase start() throws IOException, SQLException {
         // Checkpoints only on demand (reset ends with one), so none lands inside a timed run of either side.
-        return new BenchDatabase(EmbeddedDatabase.start(EmbeddedPostgres.builder()
+        BenchDatabase database = new BenchDatabase(EmbeddedDatabase.start(EmbeddedPostgres.builder()
                 .setServerConfig("max_wal_size", "20GB")
                 .setServerConfig("checkpoint_timeout", "1h"), DATABASE));
+        try {
+            ScriptEngine.create().install(database.target(), CREDENTIALS);
+        } catch (SQLException e) {
+            database.close();
+            throw e;
+        }
+        return database;
     }
 
     int port() {
@@ -48,6 +56,7 @@ final class BenchDatabase implements AutoCloseable {
      */
     void reset(long rows) throws SQLException {
         execute("DROP SCHEMA IF EXISTS rescue CASCADE");
+        execute("CREATE SCHEMA rescue");
         execute("DROP TABLE IF EXISTS bench");
         execute("CREATE TABLE bench (id int NOT NULL, grp int NOT NULL, v int NOT NULL, note text NOT NULL)");
         execute("INSERT INTO bench SELECT g, g % 2, g, md5(g::text) FROM generate_series(1, " + rows + ") g");

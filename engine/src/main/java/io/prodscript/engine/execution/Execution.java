@@ -2,6 +2,8 @@ package io.prodscript.engine.execution;
 
 import io.prodscript.engine.ledger.Ledger;
 import io.prodscript.engine.ledger.LedgerEntry;
+import io.prodscript.engine.ledger.LedgerNotInstalled;
+import io.prodscript.engine.ledger.LedgerSchema;
 import io.prodscript.engine.plan.Plan;
 import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.script.Directives;
@@ -26,6 +28,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class Execution {
     private static final String QUERY_CANCELED = "57014";
     private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final RunRequest request;
     private final RunListener listener;
@@ -62,7 +65,10 @@ public final class Execution {
         }
     }
 
-    /** Runs the plan. Never throws for database problems: they are in the result, and the ledger has them too. */
+    /**
+     * Runs the plan. Never throws for database problems: they are in the result, and the ledger has them too. A
+     * listener that throws loses that event; it never changes the outcome.
+     */
     public synchronized RunResult run() {
         if (started) {
             throw new IllegalStateException("run " + request.runId() + " has already been started");
@@ -76,9 +82,14 @@ public final class Execution {
         RunResult outcome = null;
         try (Connection connection = DatabaseConnector.connect(request.target(), request.credentials(), applicationName);
              Handle handle = Jdbi.open(connection)) {
+            LedgerSchema.requireInstalled(handle, request.target().name());
+            handle.execute("SELECT set_config('idle_in_transaction_session_timeout', ?, false)",
+                    request.target().limits().idleInTransactionTimeout().toMillis() + "ms");
             Ledger ledger = new Ledger(handle);
-            ledger.ensureSchema();
-            if (!ledger.tryLock(plan.checksum())) {
+            ledger.holdRunLock(request.runId());
+            // Only runs commit, so only runs exclude each other; a rehearsal never keeps an approved run waiting.
+            boolean exclusive = request.mode() == Mode.RUN;
+            if (exclusive && !ledger.tryLockScript(plan.checksum())) {
                 outcome = refuse(ledger, "another run of this script is in progress on " + request.target().name());
                 return outcome;
             }
@@ -86,8 +97,14 @@ public final class Execution {
                 outcome = startUnderLock(connection, handle, ledger);
                 return outcome;
             } finally {
-                unlock(ledger, plan.checksum());
+                if (exclusive) {
+                    unlock(ledger, plan.checksum());
+                }
             }
+        } catch (LedgerNotInstalled e) {
+            RunResult result = finish(RunStatus.REFUSED, new Failure(null, null, e.getMessage()));
+            emitFinished(result);
+            return result;
         } catch (SQLException | RuntimeException e) {
             if (outcome != null) {
                 return outcome;
@@ -99,10 +116,10 @@ public final class Execution {
         }
     }
 
-    /** With the script's lock held: report interrupted runs, refuse a second application, then run. */
+    /** With the run (and for a run, the script) locked: report interrupted runs, refuse a second application, then run. */
     private RunResult startUnderLock(Connection connection, Handle handle, Ledger ledger) throws SQLException {
         Plan plan = request.plan();
-        for (LedgerEntry interrupted : ledger.markInterrupted()) {
+        for (LedgerEntry interrupted : ledger.markInterrupted(request.runId())) {
             notice("Earlier run " + interrupted.runId() + " of " + interrupted.scriptPath() + " (started "
                     + interrupted.startedAt() + " by " + interrupted.requestedBy()
                     + ") was interrupted: its process stopped before it finished, and PostgreSQL rolled it back");
@@ -118,13 +135,15 @@ public final class Execution {
         ledger.recordStart(LedgerRecords.started(request, startedAt));
         emit(new RunEvent.RunStarted(clock.instant(), request.runId(), request.mode(), request.target().name(),
                 plan.scriptPath(), plan.checksum(), plan.statements().size()));
-        return inTransaction(connection, handle, ledger);
+        RunResult result = inTransaction(connection, handle, ledger);
+        emitFinished(result);
+        return result;
     }
 
     /** The lock belongs to the session and ends with it anyway; failing to release it early changes no outcome. */
     private static void unlock(Ledger ledger, String checksum) {
         try {
-            ledger.unlock(checksum);
+            ledger.unlockScript(checksum);
         } catch (RuntimeException e) {
             // the connection is gone, and the lock with it
         }
@@ -140,7 +159,7 @@ public final class Execution {
         connection.setAutoCommit(false);
         RunResult result;
         try {
-            applyTimeouts(handle);
+            applyTimeouts(connection, handle);
             Optional<Failure> refusal = runner.refusalBeforeStatements(current);
             if (refusal.isPresent()) {
                 throw new StatementFailure(RunStatus.REFUSED, refusal.get());
@@ -149,25 +168,84 @@ public final class Execution {
             runChecks(current);
             if (request.mode() == Mode.RUN) {
                 runner.beforeCommit(current);
-                result = finish(RunStatus.COMMITTED, null);
-                LedgerRecords.finish(ledger, request, result);
-                connection.commit();
-            } else {
-                connection.rollback();
-                result = finish(RunStatus.REHEARSED, null);
+                return commit(connection, handle, ledger);
             }
-        } catch (StatementFailure e) {
             connection.rollback();
+            result = finish(RunStatus.REHEARSED, null);
+        } catch (StatementFailure e) {
+            rollback(connection);
             result = finish(e.status, e.failure);
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            rollback(connection);
             result = finish(statusOf(current), new Failure(null, null, SqlErrors.describe(e)));
         } finally {
             session = null;
         }
         recordOutcome(connection, ledger, result);
-        emitFinished(result);
         return result;
+    }
+
+    /** A connection lost mid-run cannot roll back, and need not: PostgreSQL rolls back a transaction whose session ends. */
+    private static void rollback(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // the session is gone, and its transaction with it
+        }
+    }
+
+    /**
+     * Writes the committed outcome into the run's ledger row and commits both together. The unique index over
+     * committed runs fails this transaction when another run of the same script committed first. When COMMIT's
+     * acknowledgement is lost, the outcome is read back from the database on a new connection, never guessed.
+     */
+    private RunResult commit(Connection connection, Handle handle, Ledger ledger) throws SQLException, StatementFailure {
+        RunResult committed = finish(RunStatus.COMMITTED, null);
+        handle.execute("SELECT set_config('lock_timeout', ?, true)", request.target().limits().ledgerLockTimeout().toMillis() + "ms");
+        try {
+            LedgerRecords.finish(ledger, request, committed);
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                throw new StatementFailure(RunStatus.FAILED, new Failure(null, null, "another run of this exact script (sha256 "
+                        + request.plan().checksum() + ") committed while this one ran; this run was rolled back, so the"
+                        + " script is applied once"));
+            }
+            throw e;
+        }
+        String transactionId = handle.createQuery("SELECT pg_current_xact_id()::text").mapTo(String.class).one();
+        try {
+            connection.commit();
+            return committed;
+        } catch (SQLException e) {
+            if (connection.isValid(1)) {
+                // The server answered: it refused the COMMIT and rolled back.
+                connection.rollback();
+                RunResult failed = finish(RunStatus.FAILED, new Failure(null, null, SqlErrors.describe(e)));
+                recordOutcome(connection, ledger, failed);
+                return failed;
+            }
+            return afterLostCommit(transactionId, e);
+        }
+    }
+
+    /** COMMIT was sent and its answer lost: ask the database on a new connection how the run ended. */
+    private RunResult afterLostCommit(String transactionId, SQLException lost) {
+        CommitCheck check = new CommitCheck(request.target(), request.credentials(), request.runId(), transactionId);
+        RunResult rolledBack = finish(RunStatus.FAILED, new Failure(null, null, "the connection was lost during COMMIT ("
+                + SqlErrors.describe(lost) + "); the database confirms it rolled the run back"));
+        CommitCheck.Verdict verdict = check.verdict(request.target().limits().socketTimeout(),
+                handle -> LedgerRecords.finish(new Ledger(handle), request, rolledBack));
+        return switch (verdict) {
+            case COMMITTED -> {
+                notice("The connection was lost during COMMIT (" + SqlErrors.describe(lost)
+                        + "); the database confirms the run committed");
+                yield finish(RunStatus.COMMITTED, null);
+            }
+            case ROLLED_BACK -> rolledBack;
+            case UNKNOWN -> finish(RunStatus.UNKNOWN, new Failure(null, null, "the connection was lost during COMMIT ("
+                    + SqlErrors.describe(lost) + ") and the database could not be asked how run " + request.runId()
+                    + " ended: it may have committed. Check before running anything again: " + check.query()));
+        };
     }
 
     /**
@@ -177,19 +255,19 @@ public final class Execution {
     private void recordOutcome(Connection connection, Ledger ledger, RunResult result) {
         try {
             connection.setAutoCommit(true);
-            if (result.status() != RunStatus.COMMITTED) {
-                LedgerRecords.finish(ledger, request, result);
-            }
+            LedgerRecords.finish(ledger, request, result);
         } catch (SQLException | RuntimeException e) {
-            emit(new RunEvent.Notice(clock.instant(), "The outcome could not be written to the ledger (" + SqlErrors.describe(e)
-                    + "); the ledger keeps this run as running and the next run reports it as interrupted"));
+            notice("The outcome could not be written to the ledger (" + SqlErrors.describe(e)
+                    + "); the ledger keeps this run as running and the next run reports it as interrupted");
         }
     }
 
-    private void applyTimeouts(Handle handle) {
+    /** The script's timeouts for this transaction, and a network timeout that outlasts its longest statement. */
+    private void applyTimeouts(Connection connection, Handle handle) throws SQLException {
         Directives directives = request.plan().directives();
         Duration statementTimeout = directives.statementTimeout() != null ? directives.statementTimeout() : request.target().statementTimeout();
         Duration lockTimeout = directives.lockTimeout() != null ? directives.lockTimeout() : request.target().lockTimeout();
+        DatabaseConnector.waitAtMost(connection, statementTimeout.plus(request.target().limits().socketTimeout()));
         handle.execute("SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)",
                 statementTimeout.toMillis() + "ms", lockTimeout.toMillis() + "ms");
     }
@@ -263,6 +341,7 @@ public final class Execution {
         return SqlErrors.describe(e);
     }
 
+    /** Refuses before anything ran, and records the refusal. */
     private RunResult refuse(Ledger ledger, String reason) {
         RunResult result = finish(RunStatus.REFUSED, new Failure(null, null, reason));
         ledger.recordRefusal(LedgerRecords.of(request, result));
@@ -288,7 +367,11 @@ public final class Execution {
     }
 
     private void emit(RunEvent event) {
-        listener.on(event);
+        try {
+            listener.on(event);
+        } catch (RuntimeException e) {
+            // The listener's trouble (a full disk under a log, say) is not the run's: the run goes on as it would.
+        }
     }
 
     /** Ends the transaction early with a status and a reason. */

@@ -77,6 +77,7 @@ public sealed interface RunEvent {
                 case FAILED -> "Failed and rolled back: " + failure;
                 case CANCELLED -> "Cancelled and rolled back: " + failure;
                 case REFUSED -> "Refused, nothing ran: " + failure;
+                case UNKNOWN -> "Outcome UNKNOWN, the run may have committed: " + failure;
             };
         }
     }

@@ -11,7 +11,12 @@ public enum RunStatus {
     /** Cancelled from outside (for example Jenkins' abort button); everything was rolled back. */
     CANCELLED,
     /** Not started: the ledger or another run forbade it. Nothing ran. */
-    REFUSED;
+    REFUSED,
+    /**
+     * COMMIT was sent but its answer was lost, and the database could not be asked how the run ended: it may have
+     * committed. The failure names the run and the query that tells; never run the script again before checking.
+     */
+    UNKNOWN;
 
     /** Whether the run did what was asked. */
     public boolean succeeded() {

@@ -3,6 +3,7 @@ package io.prodscript.engine.ledger;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -15,14 +16,13 @@ import org.jdbi.v3.core.Handle;
  * <p>All methods run on the given handle; the caller decides which transaction they belong to.
  */
 public final class Ledger {
-    /**
-     * Serialises creation of the {@code script_runner} schema and its tables between engines starting at the same
-     * moment (any fixed key works). Everything that creates tables in that schema takes this lock.
-     */
-    public static final long SCHEMA_LOCK = 0x5052_4F44_5343_5231L;
+    /** Advisory locks (two-integer form, so the application's own single-key locks cannot collide): one run of a script at a time. */
+    static final int SCRIPT_LOCKS = 0x7073_0001;
+    /** Held by each run's session while it lives, so any login can tell a live run from a dead one. */
+    static final int RUN_LOCKS = 0x7073_0002;
 
     private static final String SELECT_ENTRY = "SELECT run_id, script_path, checksum, commit_id, target_name, requested_by, mode,"
-            + " status, forced, started_at, finished_at, rows_changed, failure, reverts_run_id FROM script_runner.runs";
+            + " status, forced, started_at, finished_at, rows_changed, failure, reverts_run_id FROM script_runner.run_history";
 
     private final Handle handle;
 
@@ -30,89 +30,68 @@ public final class Ledger {
         this.handle = handle;
     }
 
-    /** Creates the ledger's schema and table if they are missing. Safe to call concurrently and repeatedly. */
-    public void ensureSchema() {
-        handle.useTransaction(h -> {
-            h.execute("SELECT pg_advisory_xact_lock(?)", SCHEMA_LOCK);
-            h.execute("CREATE SCHEMA IF NOT EXISTS script_runner");
-            h.execute("""
-                    CREATE TABLE IF NOT EXISTS script_runner.runs (
-                        run_id text PRIMARY KEY,
-                        script_path text NOT NULL,
-                        checksum text NOT NULL,
-                        commit_id text,
-                        target_name text NOT NULL,
-                        requested_by text NOT NULL,
-                        mode text NOT NULL,
-                        status text NOT NULL,
-                        forced boolean NOT NULL DEFAULT false,
-                        started_at timestamptz NOT NULL,
-                        finished_at timestamptz,
-                        rows_changed bigint NOT NULL DEFAULT 0,
-                        statements jsonb,
-                        failure text,
-                        reverts_run_id text,
-                        backend_pid integer,
-                        backend_start timestamptz
-                    )""");
-            h.execute("CREATE INDEX IF NOT EXISTS runs_checksum_status ON script_runner.runs (checksum, status)");
-            // What rescue saved for each committed run (io.prodscript.engine.rescue, docs/rescue.md): the manifest,
-            // the script's own @revert section when it had one, and every rescue table until cleanup drops it.
-            h.execute("""
-                    CREATE TABLE IF NOT EXISTS script_runner.rescue_manifests (
-                        run_id text PRIMARY KEY REFERENCES script_runner.runs (run_id),
-                        manifest jsonb NOT NULL,
-                        revert_sql text
-                    )""");
-            h.execute("""
-                    CREATE TABLE IF NOT EXISTS script_runner.rescue_tables (
-                        run_id text NOT NULL REFERENCES script_runner.runs (run_id),
-                        statement_number integer NOT NULL,
-                        table_name text NOT NULL,
-                        source_table text NOT NULL,
-                        expires_at timestamptz NOT NULL,
-                        dropped_at timestamptz,
-                        dropped_by text,
-                        PRIMARY KEY (run_id, statement_number)
-                    )""");
-        });
-    }
-
     /**
-     * Takes the session-level lock that admits one run of a script at a time on this database.
+     * Takes the session-level lock that admits one run of a script at a time on this database. It only refuses a
+     * concurrent second run early: the script's SQL can release it ({@code pg_advisory_unlock_all()}), so exactly
+     * once is enforced by the unique index {@code runs_applied_once} when the run commits.
      *
      * @return false at once when another session holds it; the caller refuses rather than queues
      */
-    public boolean tryLock(String checksum) {
-        return handle.createQuery("SELECT pg_try_advisory_lock(hashtextextended(:key, 0))")
-                .bind("key", lockKey(checksum)).mapTo(Boolean.class).one();
+    public boolean tryLockScript(String checksum) {
+        return handle.createQuery("SELECT pg_try_advisory_lock(:ns, hashtext(:key))")
+                .bind("ns", SCRIPT_LOCKS).bind("key", checksum).mapTo(Boolean.class).one();
     }
 
-    public void unlock(String checksum) {
-        handle.createQuery("SELECT pg_advisory_unlock(hashtextextended(:key, 0))")
-                .bind("key", lockKey(checksum)).mapTo(Boolean.class).one();
-    }
-
-    private static String lockKey(String checksum) {
-        return "prodscript:" + checksum;
+    public void unlockScript(String checksum) {
+        handle.createQuery("SELECT pg_advisory_unlock(:ns, hashtext(:key))")
+                .bind("ns", SCRIPT_LOCKS).bind("key", checksum).mapTo(Boolean.class).one();
     }
 
     /**
-     * Marks as {@code interrupted} every run still {@code running} whose database session no longer exists: its
-     * process died or lost its connection, and PostgreSQL rolled its transaction back.
+     * Marks this session as the one running {@code runId} for as long as it lives: other logins probe the lock with
+     * {@code pg_try_advisory_lock}, which every role may call, unlike {@code pg_stat_activity}'s columns.
+     */
+    public void holdRunLock(String runId) {
+        handle.execute("SELECT pg_advisory_lock(?, hashtext(?))", RUN_LOCKS, runId);
+    }
+
+    /** Whether the session that ran {@code runId} still exists (it holds the run's lock). */
+    public boolean runIsAlive(String runId) {
+        boolean free = handle.createQuery("SELECT pg_try_advisory_lock(:ns, hashtext(:key))")
+                .bind("ns", RUN_LOCKS).bind("key", runId).mapTo(Boolean.class).one();
+        if (free) {
+            handle.createQuery("SELECT pg_advisory_unlock(:ns, hashtext(:key))")
+                    .bind("ns", RUN_LOCKS).bind("key", runId).mapTo(Boolean.class).one();
+        }
+        return !free;
+    }
+
+    /**
+     * Records as {@code interrupted} every other run still {@code running} whose session no longer holds its run
+     * lock: its process died or lost its connection, and PostgreSQL rolled its transaction back. The mark goes into
+     * {@code script_runner.interruptions}, never into the run's own row, so it cannot collide with that run's writes.
      *
      * @return the runs just marked
      */
-    public List<LedgerEntry> markInterrupted() {
-        List<String> ids = handle.createQuery("""
-                        UPDATE script_runner.runs r SET status = 'interrupted', finished_at = now(),
-                               failure = 'the process running it stopped before it finished; PostgreSQL rolled it back'
-                         WHERE r.status = 'running'
-                           AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a
-                                            WHERE a.pid = r.backend_pid AND a.backend_start = r.backend_start)
-                        RETURNING r.run_id""")
-                .mapTo(String.class).list();
-        return ids.stream().map(this::find).flatMap(Optional::stream).toList();
+    public List<LedgerEntry> markInterrupted(String byRunId) {
+        List<String> running = handle.createQuery("""
+                        SELECT run_id FROM script_runner.run_history WHERE status = 'running' AND run_id <> :self
+                         ORDER BY started_at""")
+                .bind("self", byRunId).mapTo(String.class).list();
+        List<LedgerEntry> marked = new ArrayList<>();
+        for (String runId : running) {
+            if (runIsAlive(runId)) {
+                continue;
+            }
+            int inserted = handle.createUpdate("""
+                            INSERT INTO script_runner.interruptions (run_id, noticed_at, noticed_by_run)
+                            VALUES (:id, now(), :self) ON CONFLICT (run_id) DO NOTHING""")
+                    .bind("id", runId).bind("self", byRunId).execute();
+            if (inserted == 1) {
+                find(runId).ifPresent(marked::add);
+            }
+        }
+        return marked;
     }
 
     /** The latest committed run of this exact script, if any. */
@@ -132,13 +111,13 @@ public final class Ledger {
                 .bind("limit", limit).map((rs, ctx) -> entry(rs)).list();
     }
 
-    /** Records that a run has started, with this session's identity so a dead run can be recognised later. */
+    /** Records that a run has started; call it while holding the run's lock ({@link #holdRunLock}). */
     public void recordStart(LedgerEntry run) {
         handle.createUpdate("""
                         INSERT INTO script_runner.runs (run_id, script_path, checksum, commit_id, target_name, requested_by,
-                               mode, status, forced, started_at, reverts_run_id, backend_pid, backend_start)
-                        SELECT :runId, :path, :checksum, :commit, :target, :requestedBy, :mode, 'running', :forced, :startedAt,
-                               :reverts, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()""")
+                               mode, status, forced, started_at, reverts_run_id)
+                        VALUES (:runId, :path, :checksum, :commit, :target, :requestedBy, :mode, 'running', :forced, :startedAt,
+                               :reverts)""")
                 .bind("runId", run.runId())
                 .bind("path", run.scriptPath())
                 .bind("checksum", run.checksum())
@@ -153,7 +132,9 @@ public final class Ledger {
     }
 
     /**
-     * Records how a run ended. For a committed run, call it inside the run's transaction so both commit together.
+     * Records how a run ended, in the run's own row (which only the run itself updates). For a committed run, call
+     * it inside the run's transaction so both commit together: the unique index {@code runs_applied_once} then fails
+     * that transaction if another unforced run of the same script committed first.
      *
      * @param statementsJson what each statement did, as a JSON array
      */

@@ -14,7 +14,12 @@ import java.util.regex.Pattern;
  * is refused rather than ignored, because its author clearly expected it to apply.
  */
 public final class DirectiveParser {
-    private static final Pattern DIRECTIVE = Pattern.compile("^\\s*--\\s*@([A-Za-z-]+)(?:\\s+(.*?))?\\s*$");
+    /** Any {@code -- @word}, so that a misspelt directive ({@code @expect_rows}) is refused as unknown, not ignored. */
+    private static final Pattern DIRECTIVE = Pattern.compile("^\\s*--\\s*@([A-Za-z][\\w-]*)(?:\\s+(.*?))?\\s*$");
+    /** PostgreSQL keeps {@code statement_timeout} and {@code lock_timeout} in milliseconds in a 32-bit integer. */
+    private static final Duration LONGEST_SERVER_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+    /** Far beyond any sensible retention, and far from overflowing a timestamp. */
+    private static final Duration LONGEST_RETENTION = Duration.ofDays(36500);
     private static final Pattern DURATION = Pattern.compile("^(\\d+)\\s*(ms|s|min|h|d)$");
     private static final Pattern EXPECT_ROWS = Pattern.compile("^(#?\\d+|[A-Za-z_][\\w$.\"]*)\\s*:\\s*(\\d+)(\\.\\.(\\d+)?)?$");
     private static final Pattern RESCUE_NONE = Pattern.compile("^none\\s*:\\s*(\\S.*)$");
@@ -70,14 +75,18 @@ public final class DirectiveParser {
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + value + "' is not a duration such as 500ms, 30s, 5min, 2h or 7d");
         }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "min" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
+        try {
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "min" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("'" + value + "' is too long to be a duration");
+        }
     }
 
     /** Collects directives, refusing repeats of the ones that may appear once. */
@@ -105,12 +114,12 @@ public final class DirectiveParser {
                 case "ticket" -> ticket = required(name, value, line);
                 case "expect-rows" -> expectations.add(expectation(value, line));
                 case "assert" -> assertions.add(new Directives.Assertion(line, required(name, value, line)));
-                case "statement-timeout" -> statementTimeout = duration(name, value, line);
-                case "lock-timeout" -> lockTimeout = duration(name, value, line);
+                case "statement-timeout" -> statementTimeout = duration(name, value, line, LONGEST_SERVER_TIMEOUT, "2147483647ms");
+                case "lock-timeout" -> lockTimeout = duration(name, value, line, LONGEST_SERVER_TIMEOUT, "2147483647ms");
                 case "allow-full-table" -> allowFullTable = flag(name, value, line);
                 case "allow-destructive" -> allowDestructive = flag(name, value, line);
                 case "rescue" -> rescueNone = rescueNone(value, line);
-                case "rescue-retention" -> rescueRetention = duration(name, value, line);
+                case "rescue-retention" -> rescueRetention = duration(name, value, line, LONGEST_RETENTION, "36500d");
                 default -> throw new Refusal("unknown directive @" + name + " (see docs/script-format.md)", line);
             }
         }
@@ -134,15 +143,30 @@ public final class DirectiveParser {
             return true;
         }
 
-        private static Duration duration(String name, String value, int line) {
+        /** A duration longer than zero and at most {@code longest} (written as {@code longestText}). */
+        private static Duration duration(String name, String value, int line, Duration longest, String longestText) {
+            Duration d;
             try {
-                Duration d = parseDuration(required(name, value, line));
-                if (d.isZero()) {
-                    throw new Refusal("@" + name + " must be longer than zero", line);
-                }
-                return d;
+                d = parseDuration(required(name, value, line));
             } catch (IllegalArgumentException e) {
-                throw new Refusal("@" + name + ": " + e.getMessage(), line);
+                throw new Refusal("@" + name + ": " + e.getMessage() + (e.getMessage().contains("too long")
+                        ? "; at most " + longestText : ""), line);
+            }
+            if (d.isZero()) {
+                throw new Refusal("@" + name + " must be longer than zero", line);
+            }
+            if (d.compareTo(longest) > 0) {
+                throw new Refusal("@" + name + " " + value + " is longer than allowed: at most " + longestText, line);
+            }
+            return d;
+        }
+
+        /** A count that fits a long, or a refusal naming the number. */
+        private static long count(String digits, String what, int line) {
+            try {
+                return Long.parseLong(digits);
+            } catch (NumberFormatException e) {
+                throw new Refusal("@expect-rows " + what + digits + " is too large (at most " + Long.MAX_VALUE + ")", line);
             }
         }
 
@@ -160,14 +184,18 @@ public final class DirectiveParser {
                 throw new Refusal("@expect-rows must be written '@expect-rows <statement#|table>: <min>..<max>'", line);
             }
             String subject = m.group(1);
-            long min = Long.parseLong(m.group(2));
-            Long max = m.group(3) == null ? Long.valueOf(min) : m.group(4) == null ? null : Long.valueOf(m.group(4));
+            long min = count(m.group(2), "", line);
+            Long max = m.group(3) == null ? Long.valueOf(min) : m.group(4) == null ? null : Long.valueOf(count(m.group(4), "", line));
             if (max != null && max < min) {
                 throw new Refusal("@expect-rows range " + min + ".." + max + " is empty", line);
             }
             boolean byNumber = Character.isDigit(subject.charAt(subject.length() - 1)) && subject.replace("#", "").chars().allMatch(Character::isDigit);
             if (byNumber) {
-                int statement = Integer.parseInt(subject.replace("#", ""));
+                long number = count(subject.replace("#", ""), "statement ", line);
+                if (number > Integer.MAX_VALUE) {
+                    throw new Refusal("@expect-rows statement " + number + " is too large", line);
+                }
+                int statement = (int) number;
                 if (statement < 1) {
                     throw new Refusal("@expect-rows statement numbers start at 1", line);
                 }

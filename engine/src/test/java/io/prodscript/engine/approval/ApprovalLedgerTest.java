@@ -3,19 +3,15 @@ package io.prodscript.engine.approval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prodscript.engine.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class ApprovalLedgerTest {
@@ -31,7 +27,7 @@ class ApprovalLedgerTest {
     @Test
     void decisionsPersistAndAreListedInTheOrderRecorded() {
         TestDatabase db = TestDatabase.create();
-        ApprovalLedger ledger = new ApprovalLedger(db.jdbi());
+        ApprovalLedger ledger = new ApprovalLedger(db.runnerJdbi());
         ApprovalSubject previous = new ApprovalSubject("f".repeat(64), "prod-main", "run", "abc123");
         Decision own = Decision.approve("alice", Set.of(), SUBJECT, AT.plusSeconds(10));
         Decision stale = Decision.approve("bob", Set.of("dba"), previous, AT.plusSeconds(5));
@@ -43,7 +39,7 @@ class ApprovalLedgerTest {
         ledger.record("run-1", SUBJECT, rejection, true, "rejected the run");
 
         // A new ledger object reads what the first one wrote: it is in the database, not in memory.
-        List<RecordedDecision> rows = new ApprovalLedger(db.jdbi()).list("run-1");
+        List<RecordedDecision> rows = new ApprovalLedger(db.runnerJdbi()).list("run-1");
 
         assertEquals(List.of("alice", "bob", "carol"), rows.stream().map(RecordedDecision::userId).toList());
         assertEquals(first, rows.get(0));
@@ -74,7 +70,7 @@ class ApprovalLedgerTest {
     @Test
     void anAuditorCanReadDecisionsWithPlainSql() {
         TestDatabase db = TestDatabase.create();
-        new ApprovalLedger(db.jdbi()).record("run-7", SUBJECT,
+        new ApprovalLedger(db.runnerJdbi()).record("run-7", SUBJECT,
                 Decision.approve("bob", Set.of(), SUBJECT, AT), true, "counted");
 
         Map<String, Object> row = db.jdbi().withHandle(h -> h.createQuery(
@@ -88,51 +84,20 @@ class ApprovalLedgerTest {
     }
 
     @Test
-    void creatingTheTableTwiceKeepsWhatWasRecorded() {
-        TestDatabase db = TestDatabase.create();
-        ApprovalLedger ledger = new ApprovalLedger(db.jdbi());
-        ledger.ensureSchema();
-        ledger.record("run-1", SUBJECT, Decision.approve("bob", Set.of(), SUBJECT, AT), true, "counted");
-
-        ledger.ensureSchema();
-        new ApprovalLedger(db.jdbi()).ensureSchema();
-
-        assertEquals(1, approvalsTables(db));
-        assertEquals(1, ledger.list("run-1").size());
-    }
-
-    @Test
-    void concurrentCreationDoesNotCollide() throws Exception {
-        TestDatabase db = TestDatabase.create();
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        try {
-            List<Callable<Void>> tasks = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                tasks.add(() -> {
-                    new ApprovalLedger(db.jdbi()).ensureSchema();
-                    return null;
-                });
-            }
-            for (Future<Void> result : pool.invokeAll(tasks)) {
-                result.get(); // rethrows the failure of any one of them
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertEquals(1, approvalsTables(db));
-    }
-
-    @Test
-    void listingBeforeAnythingWasRecordedCreatesNothing() {
-        TestDatabase db = TestDatabase.create();
-        assertEquals(List.of(), new ApprovalLedger(db.jdbi()).list("run-1"));
+    void anUninstalledLedgerIsRefusedSayingWhatToRun() {
+        TestDatabase db = TestDatabase.createWithoutLedger();
+        ApprovalLedger ledger = new ApprovalLedger(db.runnerJdbi());
+        IllegalStateException listing = assertThrows(IllegalStateException.class, () -> ledger.list("run-1"));
+        assertTrue(listing.getMessage().contains("prodscript install"), listing.getMessage());
+        assertThrows(IllegalStateException.class, () -> ledger.record("run-1", SUBJECT,
+                Decision.approve("bob", Set.of(), SUBJECT, AT), true, "counted"));
         assertEquals(0, approvalsTables(db));
     }
 
     @Test
     void aVerdictSaysWhatToRecordForEachDecision() {
         TestDatabase db = TestDatabase.create();
-        ApprovalLedger ledger = new ApprovalLedger(db.jdbi());
+        ApprovalLedger ledger = new ApprovalLedger(db.runnerJdbi());
         Decision own = Decision.approve("alice", Set.of(), SUBJECT, AT.plusSeconds(1));
         Decision bob = Decision.approve("bob", Set.of(), SUBJECT, AT.plusSeconds(2));
         Verdict verdict = ApprovalPolicy.forTier("production")

@@ -37,7 +37,7 @@ class ExecutionFailureTest {
     }
 
     private String ledgerStatus(String runId) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT status FROM script_runner.runs WHERE run_id = :id")
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT status FROM script_runner.run_history WHERE run_id = :id")
                 .bind("id", runId).mapTo(String.class).one());
     }
 

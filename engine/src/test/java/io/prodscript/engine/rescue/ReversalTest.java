@@ -71,7 +71,7 @@ class ReversalTest {
         assertTrue(rehearsal.rescue().captures().get(0).rescueTable().matches("rescue\\.r_[0-9a-f]{8}_s1_accounts"));
         assertTrue(io.prodscript.engine.report.Json.pretty(rehearsal).contains("\"rescueTable\""));
         assertEquals(before, contents());
-        assertEquals("false", rescue.single("SELECT exists(SELECT 1 FROM pg_namespace WHERE nspname = 'rescue')::text"));
+        assertEquals("0", rescue.single("SELECT count(*) FROM pg_tables WHERE schemaname = 'rescue'"));
         assertEquals("0", rescue.single("SELECT count(*) FROM script_runner.rescue_manifests"));
     }
 

@@ -3,6 +3,7 @@ package io.prodscript.engine.testing;
 import io.prodscript.engine.ScriptEngine;
 import io.prodscript.engine.execution.Credentials;
 import io.prodscript.engine.execution.DatabaseTarget;
+import io.prodscript.engine.execution.Execution;
 import io.prodscript.engine.execution.Mode;
 import io.prodscript.engine.execution.RunEvent;
 import io.prodscript.engine.execution.RunRequest;
@@ -12,7 +13,10 @@ import io.prodscript.engine.script.Script;
 import io.prodscript.engine.script.ScriptReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Builds plans from SQL text and runs them against a {@link TestDatabase}, collecting the events. */
 public final class Scripts {
@@ -33,11 +37,12 @@ public final class Scripts {
     }
 
     public static DatabaseTarget target(TestDatabase db) {
-        return DatabaseTarget.of("test-db", db.url());
+        return db.target();
     }
 
+    /** The runner's login: an ordinary role with the documented grants, as production runs use. */
     public static Credentials credentials() {
-        return new Credentials(TestDatabase.USER, TestDatabase.PASSWORD);
+        return new Credentials(TestDatabase.RUNNER, TestDatabase.RUNNER_PASSWORD);
     }
 
     public static RunRequest request(TestDatabase db, String sql, Mode mode) {
@@ -52,6 +57,25 @@ public final class Scripts {
         List<RunEvent> events = new CopyOnWriteArrayList<>();
         RunResult result = ScriptEngine.create().prepare(request, events::add).run();
         return new Outcome(result, events);
+    }
+
+    /**
+     * Starts a run on another thread and returns once its statement {@code number} has started, so a test can act
+     * while the run is inside its transaction.
+     */
+    public static CompletableFuture<RunResult> startUntil(ScriptEngine engine, RunRequest request, int number)
+            throws InterruptedException {
+        CountDownLatch reached = new CountDownLatch(1);
+        Execution execution = engine.prepare(request, event -> {
+            if (event instanceof RunEvent.StatementStarted started && started.number() == number) {
+                reached.countDown();
+            }
+        });
+        CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(execution::run);
+        if (!reached.await(20, TimeUnit.SECONDS)) {
+            throw new AssertionError("the run never reached statement " + number + ": " + result.getNow(null));
+        }
+        return result;
     }
 
     public static Outcome run(TestDatabase db, String sql, Mode mode) {

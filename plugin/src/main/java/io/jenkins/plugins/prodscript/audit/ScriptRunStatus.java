@@ -25,7 +25,9 @@ public enum ScriptRunStatus {
     /** The run failed and was rolled back. */
     FAILED,
     /** The run was aborted and rolled back. */
-    CANCELLED;
+    CANCELLED,
+    /** COMMIT's answer was lost and the database could not be asked: the run may have committed; check the ledger. */
+    UNKNOWN;
 
     /** The status as a short phrase for pages, e.g. {@code Waiting for approval}. */
     public String getWords() {
@@ -48,7 +50,7 @@ public enum ScriptRunStatus {
     /** True when the run is over, whatever its outcome. */
     public boolean isFinal() {
         return switch (this) {
-            case REFUSED, REHEARSED, REHEARSAL_FAILED, REJECTED, EXPIRED, COMMITTED, FAILED, CANCELLED -> true;
+            case REFUSED, REHEARSED, REHEARSAL_FAILED, REJECTED, EXPIRED, COMMITTED, FAILED, CANCELLED, UNKNOWN -> true;
             default -> false;
         };
     }

@@ -82,7 +82,7 @@ public final class ExecutionReport implements Serializable {
         return runId;
     }
 
-    /** The engine's status: COMMITTED, REHEARSED, FAILED, CANCELLED or REFUSED. */
+    /** The engine's status: COMMITTED, REHEARSED, FAILED, CANCELLED, REFUSED or UNKNOWN. */
     public String getStatus() {
         return status;
     }
@@ -102,6 +102,11 @@ public final class ExecutionReport implements Serializable {
 
     public boolean cancelled() {
         return RunStatus.CANCELLED.name().equals(status);
+    }
+
+    /** COMMIT's answer was lost and the database could not be asked: the run may have committed. */
+    public boolean outcomeUnknown() {
+        return RunStatus.UNKNOWN.name().equals(status);
     }
 
     /** Why it did not succeed; null when it did. */

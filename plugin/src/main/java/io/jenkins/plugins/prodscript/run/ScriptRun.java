@@ -192,6 +192,10 @@ public final class ScriptRun {
             if (report.getReversalSql() != null) {
                 stage.write(ArtifactNames.REVERSAL, report.getReversalSql());
             }
+            if (report.outcomeUnknown()) {
+                update(action, ScriptRunStatus.UNKNOWN, report.describe());
+                throw new AbortException("The outcome of the run is unknown, it may have committed: " + report.describe());
+            }
             if (!report.committed()) {
                 update(action, statusOfUncommitted(report), report.describe());
                 throw new AbortException("The run did not commit: " + report.describe() + ". Everything was rolled back.");
