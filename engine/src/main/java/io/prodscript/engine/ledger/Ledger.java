@@ -73,7 +73,7 @@ public final class Ledger {
                         expires_at timestamptz NOT NULL,
                         dropped_at timestamptz,
                         dropped_by text,
-                        PRIMARY KEY (run_id, statement_number)
+                        PRIMARY KEY (run_id, table_name)
                     )""");
         });
     }

@@ -15,11 +15,13 @@ import java.util.List;
  * @param keyColumns   the columns that identify its rows (a key no statement of the run assigns)
  * @param rescueTable  the bare name of the table in the rescue schema that will hold what is saved
  * @param createsTable whether this statement is the first to use that rescue table, and so creates it
+ * @param cascades     the rows its foreign keys will reach in other tables, level by level (parents first)
  */
 record PlannedCapture(WriteStatement write, CatalogTable table, List<String> keyColumns, String rescueTable,
-                      boolean createsTable) {
+                      boolean createsTable, List<CascadeCapture> cascades) {
     PlannedCapture {
         keyColumns = List.copyOf(keyColumns);
+        cascades = List.copyOf(cascades);
     }
 
     StatementKind kind() {
@@ -37,6 +39,6 @@ record PlannedCapture(WriteStatement write, CatalogTable table, List<String> key
 
     /** Whether the next statement may save into the same rescue table. */
     boolean sharesWith(PlannedCapture next) {
-        return next.table().oid() == table.oid() && next.kind() == kind();
+        return next.table().oid() == table.oid() && next.kind() == kind() && cascades.isEmpty() && next.cascades().isEmpty();
     }
 }
