@@ -194,7 +194,7 @@ final class RunCapture {
             entries.add(new RescueManifest.Entry(statement.number(), statement.line(), statement.kind(),
                     c.table().qualified(), rows, c.qualifiedRescueTable(), c.keyColumns(), s.rows(),
                     range == null ? null : range.get(0), range == null ? null : range.get(1), expiresAt,
-                    c.kind() == StatementKind.UPDATE ? List.copyOf(c.write().updatedColumns()) : null, null));
+                    assignedColumns(c, session), null));
             for (int i = 0; i < s.cascaded().size(); i++) {
                 CascadeCapture cascade = c.cascades().get(i);
                 if (!cascade.keyColumns().isEmpty()) {
@@ -209,6 +209,16 @@ final class RunCapture {
         return new RescueManifest(RescueManifest.VERSION, request.runId(), plan.scriptPath(), plan.checksum(),
                 request.target().name(), transactionId, plan.directives().rescueNone(), reversal(), entries,
                 session.firingTriggers());
+    }
+
+    /**
+     * The columns an UPDATE changed: those its SET list assigns, or null (every column) when a BEFORE UPDATE row
+     * trigger fires on its table, since that trigger may change any of them.
+     */
+    private static List<String> assignedColumns(PlannedCapture capture, RunSession session) {
+        boolean rewritten = session.firingTriggers().stream().anyMatch(t -> t.table().equals(capture.table().qualified())
+                && t.fires().startsWith("BEFORE") && t.fires().contains("UPDATE") && t.fires().endsWith("ROW"));
+        return capture.kind() != StatementKind.UPDATE || rewritten ? null : List.copyOf(capture.write().updatedColumns());
     }
 
     /**
