@@ -26,9 +26,12 @@ final class CapturePlanner {
     private final TableCatalog catalog;
     private final Handle handle;
     private final Map<Long, List<TableCatalog.Reference>> references = new HashMap<>();
+    private final String rescueSchema;
 
-    CapturePlanner(Handle handle) {
+    /** @param rescueSchema the schema rescue tables go to, as the target configures it */
+    CapturePlanner(Handle handle, String rescueSchema) {
         this.handle = handle;
+        this.rescueSchema = rescueSchema;
         this.catalog = new TableCatalog(handle);
     }
 
@@ -83,10 +86,10 @@ final class CapturePlanner {
     private PlannedCapture capture(WriteStatement write, CatalogTable table, Map<Long, List<String>> keys,
                                    PlannedCapture previous, String runId, Map<Integer, String> problems) {
         int number = write.planned().number();
-        String rescueTable = RescueTableNames.name(runId, number, table.name());
+        String rescueTable = RescueTableNames.qualified(rescueSchema, RescueTableNames.name(runId, number, table.name()));
         List<CascadeCapture> cascades = new ArrayList<>();
         Optional<String> cascadeProblem = cascades(table, write.kind(), write.updatedColumns(),
-                RescueTableNames.qualified(rescueTable), runId, number, new HashSet<>(Set.of(table.oid())), cascades);
+                rescueTable, runId, number, new HashSet<>(Set.of(table.oid())), cascades);
         if (cascadeProblem.isPresent()) {
             problems.put(number, cascadeProblem.get());
             return null;
@@ -127,7 +130,7 @@ final class CapturePlanner {
                     .filter(k -> k.stream().noneMatch(childAssigned::contains)).findFirst().orElse(List.of());
             CascadeCapture cascade = new CascadeCapture(reference.describe(kind), child, effect.get(),
                     List.copyOf(childAssigned), key, reference.referencing(), reference.columns(), parentRescueTable,
-                    RescueTableNames.name(runId, number, "c" + (cascades.size() + 1) + "_" + child.name()));
+                    RescueTableNames.qualified(rescueSchema, RescueTableNames.name(runId, number, "c" + (cascades.size() + 1) + "_" + child.name())));
             cascades.add(cascade);
             if (!key.isEmpty()) {
                 Optional<String> deeper = cascades(child, effect.get(), childAssigned, cascade.qualifiedRescueTable(),

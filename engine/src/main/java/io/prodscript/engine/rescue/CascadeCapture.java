@@ -16,7 +16,7 @@ import java.util.List;
  * @param referencing       its referencing columns
  * @param referenced        the parent's referenced columns, in the same order
  * @param parentRescueTable where the parent level's rows are saved, schema-qualified
- * @param rescueTable       the bare name of the rescue table its rows go to
+ * @param rescueTable       the rescue table its rows go to, schema-qualified
  */
 record CascadeCapture(String reachedThrough, CatalogTable table, StatementKind kind, List<String> assignedColumns,
                       List<String> keyColumns, List<String> referencing, List<String> referenced,
@@ -27,7 +27,7 @@ record CascadeCapture(String reachedThrough, CatalogTable table, StatementKind k
     }
 
     String qualifiedRescueTable() {
-        return RescueTableNames.qualified(rescueTable);
+        return rescueTable;
     }
 
     /** {@code EXISTS (…)}: a row of the table ({@code live}) that references a saved parent row of this statement. */

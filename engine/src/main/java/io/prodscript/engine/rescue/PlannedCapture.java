@@ -13,7 +13,7 @@ import java.util.List;
  * @param write        the statement
  * @param table        the table it writes
  * @param keyColumns   the columns that identify its rows (a key no statement of the run assigns)
- * @param rescueTable  the bare name of the table in the rescue schema that will hold what is saved
+ * @param rescueTable  the table in the rescue schema that will hold what is saved, schema-qualified
  * @param createsTable whether this statement is the first to use that rescue table, and so creates it
  * @param cascades     the rows its foreign keys will reach in other tables, level by level (parents first)
  */
@@ -32,9 +32,9 @@ record PlannedCapture(WriteStatement write, CatalogTable table, List<String> key
         return write.planned().number();
     }
 
-    /** {@code rescue.<name>}. */
+    /** {@code rescue.<name>}, or the target's rescue schema. */
     String qualifiedRescueTable() {
-        return RescueTableNames.qualified(rescueTable);
+        return rescueTable;
     }
 
     /** Whether the next statement may save into the same rescue table. */

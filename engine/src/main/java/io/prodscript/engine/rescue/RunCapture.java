@@ -51,7 +51,8 @@ final class RunCapture {
         if (plan.directives().rescueNone() != null) {
             return Optional.empty();
         }
-        CapturePlanner.Result result = new CapturePlanner(session.handle()).plan(plan, request.runId());
+        CapturePlanner.Result result = new CapturePlanner(session.handle(), request.target().rescueSchema())
+                .plan(plan, request.runId());
         if (result.refusal() != null) {
             return Optional.of(result.refusal());
         }
@@ -72,7 +73,7 @@ final class RunCapture {
             }
         }
         expiresAt = clock.instant().plus(retention());
-        ensureSchema(session.handle());
+        ensureSchema(session.handle(), request.target().rescueSchema());
         return Optional.empty();
     }
 
@@ -285,15 +286,15 @@ final class RunCapture {
      * Creates the rescue schema when it is missing. Two first runs racing to create it would see a duplicate-key
      * error; the savepoint lets the loser carry on with the schema the winner made.
      */
-    private static void ensureSchema(Handle handle) throws SQLException {
-        boolean exists = handle.createQuery("SELECT to_regnamespace(:s) IS NOT NULL").bind("s", RescueTableNames.SCHEMA)
+    private static void ensureSchema(Handle handle, String schema) throws SQLException {
+        boolean exists = handle.createQuery("SELECT to_regnamespace(:s) IS NOT NULL").bind("s", RescueTableNames.quoted(schema))
                 .mapTo(Boolean.class).one();
         if (exists) {
             return;
         }
         Savepoint savepoint = handle.getConnection().setSavepoint();
         try {
-            Sql.execute(handle, "CREATE SCHEMA IF NOT EXISTS " + RescueTableNames.SCHEMA);
+            Sql.execute(handle, "CREATE SCHEMA IF NOT EXISTS " + RescueTableNames.quoted(schema));
             handle.getConnection().releaseSavepoint(savepoint);
         } catch (SQLException e) {
             handle.getConnection().rollback(savepoint);
