@@ -219,7 +219,7 @@ final class RunCapture {
     private static List<String> assignedColumns(PlannedCapture capture, RunSession session) {
         boolean rewritten = session.firingTriggers().stream().anyMatch(t -> t.table().equals(capture.table().qualified())
                 && t.fires().startsWith("BEFORE") && t.fires().contains("UPDATE") && t.fires().endsWith("ROW"));
-        return capture.kind() != StatementKind.UPDATE || rewritten ? null : List.copyOf(capture.write().updatedColumns());
+        return capture.kind() != StatementKind.UPDATE || rewritten ? null : capture.write().updatedColumns().stream().sorted().toList();
     }
 
     /**
