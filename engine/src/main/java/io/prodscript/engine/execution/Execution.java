@@ -148,6 +148,7 @@ public final class Execution {
             Containment.Result contained = Containment.check(handle, request.plan(), request.revertsRunId() != null);
             triggers = contained.triggers();
             current.firingTriggers(triggers);
+            triggers.forEach(t -> notice("Trigger " + t.describe() + " fires for this script's changes: " + t.reason()));
             if (contained.breach() != null) {
                 Breach breach = contained.breach();
                 throw new StatementFailure(RunStatus.REFUSED, new Failure(breach.statement(), breach.line(), breach.reason()));

@@ -92,6 +92,8 @@ class TriggerContainmentTest {
                 rehearsal.triggers().stream().map(FiringTrigger::describe).toList(), "the disabled trigger does not fire");
         assertEquals("logs status changes, acceptable", rehearsal.triggers().get(0).reason());
         assertTrue(Json.pretty(rehearsal).contains("\"triggers\""));
+        assertTrue(rehearsal.notices().contains("Trigger public.orders: orders_log (AFTER UPDATE FOR EACH ROW) fires for this"
+                + " script's changes: logs status changes, acceptable"), rehearsal.notices()::toString);
 
         RunResult run = rescue.commit(ACKNOWLEDGED + FIX);
         String manifest = rescue.engine().manifest(Scripts.target(db), Scripts.credentials(), run.runId()).orElseThrow();
