@@ -3,6 +3,8 @@ package io.prodscript.engine.containment;
 import io.prodscript.engine.plan.Plan;
 import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.script.Directives;
+import io.prodscript.engine.sql.SqlStatement;
+import io.prodscript.engine.sql.StatementSplitter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,8 +13,8 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Looks up, in the run's session (so with its {@code search_path}), every function the script's statements and
- * {@code @assert} checks call, and refuses the run when one would act outside the transaction:
+ * Looks up, in the run's session (so with its {@code search_path}), every function the script's statements, its
+ * {@code -- @revert} section and its {@code @assert} checks call, and refuses the run when one would act outside the transaction:
  * <ul>
  *   <li>any function {@link EscapingFunctions} names, in statements and checks alike;</li>
  *   <li>in a statement, a user-defined VOLATILE function the script does not acknowledge with
@@ -40,6 +42,18 @@ final class FunctionCheck {
                 if (refused.isPresent()) {
                     return Optional.of(new Breach(statement.number(), statement.line() + call.line(),
                             refused.get()));
+                }
+            }
+        }
+        if (plan.revertSql() != null) {
+            // The section becomes the reversal's script, run with this header's acknowledgements: judged the same way.
+            for (SqlStatement statement : StatementSplitter.split(plan.revertSql(), 1)) {
+                for (FunctionCalls.Call call : FunctionCalls.in(statement.text())) {
+                    Optional<String> refused = inStatement(call, plan.directives());
+                    if (refused.isPresent()) {
+                        return Optional.of(new Breach(null, null, "the -- @revert section (its line "
+                                + (statement.line() + call.line()) + "): " + refused.get()));
+                    }
                 }
             }
         }

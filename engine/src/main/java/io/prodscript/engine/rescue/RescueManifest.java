@@ -3,6 +3,7 @@ package io.prodscript.engine.rescue;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.prodscript.engine.containment.FiringTrigger;
 import io.prodscript.engine.plan.StatementKind;
+import io.prodscript.engine.script.Directives;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -27,11 +28,13 @@ import java.util.Set;
  * @param statements      every statement that changed or could change data, in order, each followed by the rows its
  *                        foreign keys reached in other tables (cascades)
  * @param triggers        the user triggers the run's writes fired, with the script's reasons
+ * @param functionsReviewed the script's {@code @functions-reviewed} acknowledgements, which its {@code -- @revert}
+ *                        section runs under when it reverses the run
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RescueManifest(int manifestVersion, String runId, String scriptPath, String checksum, String target,
                              String transactionId, String rescueNone, String reversal, List<Entry> statements,
-                             List<FiringTrigger> triggers) {
+                             List<FiringTrigger> triggers, List<Directives.Acknowledgement> functionsReviewed) {
     public static final int VERSION = 2;
     /** {@link #reversal()}: the engine generates the reversal from the rescue tables. */
     public static final String GENERATED = "generated";
@@ -43,6 +46,7 @@ public record RescueManifest(int manifestVersion, String runId, String scriptPat
     public RescueManifest {
         statements = List.copyOf(statements);
         triggers = triggers == null ? List.of() : List.copyOf(triggers);
+        functionsReviewed = functionsReviewed == null ? List.of() : List.copyOf(functionsReviewed);
     }
 
     /** The first statement saving into each rescue table, in statement order (consecutive statements share one). */

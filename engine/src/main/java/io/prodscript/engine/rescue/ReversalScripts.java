@@ -54,7 +54,7 @@ public final class ReversalScripts {
                 .append(" saved; to redo that run, apply its script again\n");
         List<String> written = manifest.statements().stream().filter(RescueManifest.Entry::saved)
                 .map(RescueManifest.Entry::table).distinct().toList();
-        List<FiringTrigger> triggers = run.revertSql() != null ? List.of() : Containment.triggersOn(handle, written);
+        List<FiringTrigger> triggers = Containment.triggersOn(handle, written);
         if (suppressTriggers) {
             text.append("-- @triggers-suppressed reverting run ").append(runId).append(" puts rows back as they were;")
                     .append(" triggers (and foreign-key checks) must not change them again\n");
@@ -66,6 +66,9 @@ public final class ReversalScripts {
                             : "; fires again as this reversal puts rows back").append('\n');
         }
         if (run.revertSql() != null) {
+            // The script's own reversal runs under the acknowledgements its approvers accepted with the script.
+            manifest.functionsReviewed().forEach(f -> text.append("-- @functions-reviewed ").append(f.name()).append(": ")
+                    .append(f.reason()).append('\n'));
             text.append(run.revertSql().strip()).append('\n');
         } else {
             List<String> statements = generatedStatements(handle, manifest);

@@ -209,7 +209,7 @@ final class RunCapture {
         Plan plan = request.plan();
         return new RescueManifest(RescueManifest.VERSION, request.runId(), plan.scriptPath(), plan.checksum(),
                 request.target().name(), transactionId, plan.directives().rescueNone(), reversal(), entries,
-                session.firingTriggers());
+                session.firingTriggers(), plan.directives().functionsReviewed());
     }
 
     /**

@@ -162,4 +162,22 @@ class FunctionContainmentTest {
         assertEquals("5", single("SELECT last_value::text FROM t_id_seq"), "documented: sequences do not roll back");
         assertEquals("3", single("SELECT count(*)::text FROM t"));
     }
+
+    @Test
+    void theRevertSectionIsJudgedLikeStatementsAndItsReversalCarriesTheAcknowledgement() throws Exception {
+        String script = "UPDATE counters SET n = 5 WHERE id = 1;\n-- @revert\nSELECT bump();\n";
+        RunResult refused = refused(script, Mode.RUN);
+        assertTrue(refused.failure().reason().startsWith("the -- @revert section (its line 1)"), refused.failure().reason());
+        assertTrue(refused.failure().reason().contains("public.bump()"), refused.failure().reason());
+
+        RunResult run = Scripts.run(db, "-- @functions-reviewed bump: adds one\n" + script, Mode.RUN).result();
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        io.prodscript.engine.ScriptEngine engine = io.prodscript.engine.ScriptEngine.create();
+        var reversal = engine.reversal(Scripts.target(db), Scripts.credentials(), run.runId());
+        assertEquals("adds one", reversal.directives().functionsReviewed().get(0).reason());
+        RunResult reverted = engine.prepare(io.prodscript.engine.execution.RunRequest.of(reversal, Scripts.target(db),
+                Scripts.credentials(), Mode.RUN, "bob").withRevertsRunId(run.runId()), e -> { }).run();
+        assertEquals(RunStatus.COMMITTED, reverted.status(), () -> String.valueOf(reverted.failure()));
+        assertEquals("6", single("SELECT n::text FROM counters"));
+    }
 }
