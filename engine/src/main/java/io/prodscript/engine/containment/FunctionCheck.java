@@ -29,7 +29,8 @@ final class FunctionCheck {
     private static final long FIRST_NORMAL_OBJECT_ID = 16384;
 
     private final Handle handle;
-    private final Map<FunctionCalls.Call, List<Function>> found = new HashMap<>();
+    /** By name as written: scripts of thousands of statements call few functions, each looked up once. */
+    private final Map<String, List<Function>> found = new HashMap<>();
 
     FunctionCheck(Handle handle) {
         this.handle = handle;
@@ -106,7 +107,7 @@ final class FunctionCheck {
     }
 
     private List<Function> lookUp(FunctionCalls.Call call) {
-        return found.computeIfAbsent(call, c -> handle.createQuery("""
+        return found.computeIfAbsent(call.written(), written -> handle.createQuery("""
                         SELECT n.nspname, p.proname, p.provolatile, l.lanname, p.oid < :firstNormal AS built_in
                           FROM pg_proc p
                           JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -116,8 +117,8 @@ final class FunctionCheck {
                                     ELSE n.nspname = CAST(:schema AS text) END
                          ORDER BY p.provolatile DESC, p.oid""")
                 .bind("firstNormal", FIRST_NORMAL_OBJECT_ID)
-                .bind("name", c.name())
-                .bind("schema", c.schema())
+                .bind("name", call.name())
+                .bind("schema", call.schema())
                 .map((rs, ctx) -> new Function(rs.getString(1), rs.getString(2), rs.getString(3).charAt(0),
                         rs.getString(4), rs.getBoolean(5)))
                 .list());

@@ -5,6 +5,7 @@ import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.plan.StatementKind;
 import io.prodscript.engine.script.Directives;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,6 +25,8 @@ import org.jdbi.v3.core.Handle;
  */
 final class TriggerCheck {
     private final Handle handle;
+    /** Table names as written, resolved once each: scripts of thousands of statements write few tables. */
+    private final Map<String, Optional<Long>> resolved = new HashMap<>();
 
     TriggerCheck(Handle handle) {
         this.handle = handle;
@@ -66,8 +69,8 @@ final class TriggerCheck {
     }
 
     private Optional<Long> oid(String table) {
-        return handle.createQuery("SELECT CAST(to_regclass(:name) AS oid)::bigint").bind("name", table)
-                .mapTo(Long.class).findOne().filter(Objects::nonNull);
+        return resolved.computeIfAbsent(table, name -> handle.createQuery("SELECT CAST(to_regclass(:name) AS oid)::bigint")
+                .bind("name", name).mapTo(Long.class).findOne().filter(Objects::nonNull));
     }
 
     /** The enabled user triggers on the tables and on those their acting foreign keys reach, by table and name. */
