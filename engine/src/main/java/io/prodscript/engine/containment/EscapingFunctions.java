@@ -24,7 +24,7 @@ final class EscapingFunctions {
         String settings = "changes a setting, including the ones the engine sets for the run (timeouts)";
         EXACT.put("set_config", settings);
         String signals = "signals or reconfigures other server processes";
-        for (String name : new String[] {"pg_cancel_backend", "pg_terminate_backend", "pg_signal_backend",
+        for (String name : new String[] {"pg_cancel_backend", "pg_terminate_backend",
             "pg_reload_conf", "pg_rotate_logfile", "pg_rotate_logfile_old", "pg_log_backend_memory_contexts",
             "pg_log_standby_snapshot", "pg_promote", "pg_wal_replay_pause", "pg_wal_replay_resume"}) {
             EXACT.put(name, signals);

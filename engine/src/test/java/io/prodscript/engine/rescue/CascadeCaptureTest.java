@@ -112,4 +112,15 @@ class CascadeCaptureTest {
         assertTrue(run.failure().reason().contains("comes back to a table"), run.failure().reason());
         assertEquals("2", rescue.single("SELECT count(*) FROM tree"));
     }
+
+    @ParameterizedTest
+    @EnumSource(CaptureMethod.class)
+    void aCascadingDeleteWithUsingAndReturningIsSavedFromItsOwnText(CaptureMethod method) throws Exception {
+        Rescue rescue = new Rescue(db, method);
+        RunResult run = rescue.commit("DELETE FROM parents AS p USING children AS c\n WHERE c.parent_id = p.id AND c.id = 12\n RETURNING p.id;");
+        assertEquals(List.of("public.parents 1", "public.children 1", "public.grandchildren 1", "public.notes 0"),
+                run.rescue().captures().stream().map(c -> c.table() + " " + c.rowsCaptured()).toList());
+        assertEquals(RunStatus.COMMITTED, rescue.reverse(run.runId(), Mode.RUN, false).status());
+        assertEquals(before, contents());
+    }
 }
