@@ -52,7 +52,6 @@ final class CopyFirstText {
      * @throws Refusal when the pieces cannot be cut from the text exactly
      */
     static String rowsToChange(String text, int line, String reference, int statement) {
-        String select = ", " + statement;
         Statement parsed = SqlParser.parse(text, line);
         Pieces shape = Pieces.of(parsed);
         String expected = build(parsed, shape, reference, statement);
@@ -64,51 +63,58 @@ final class CopyFirstText {
         if (shape.condition() != null) {
             boundaries.add(WHERE);
         }
-        return cut(text, line, boundaries, new ArrayList<>(), 0, parsed instanceof Update, shape, reference, select, expected)
+        Cutter cutter = new Cutter(text, line, parsed instanceof Update, shape, reference, ", " + statement, expected, boundaries);
+        return cutter.cut(new ArrayList<>(), 0)
                 .orElseThrow(() -> new Refusal("rescue cannot cut this statement's condition from its text exactly, so"
                         + " it cannot copy the rows it will change first; simplify the statement (or run it on"
                         + " PostgreSQL 18, which saves them in one pass)", line));
     }
 
-    /** Tries the boundaries' occurrences in order, each after the previous one; the first accepted cut wins. */
-    private static Optional<String> cut(String text, int line, List<Pattern> boundaries, List<int[]> chosen, int from,
-                                        boolean update, Pieces shape, String reference, String select, String expected) {
-        if (chosen.size() == boundaries.size()) {
-            return assemble(text, line, chosen, update, shape, reference, select)
-                    .filter(candidate -> parsesTo(candidate, line, expected));
-        }
-        Matcher m = boundaries.get(chosen.size()).matcher(text);
-        int start = from;
-        while (m.find(start)) {
-            chosen.add(new int[] {m.start(), m.end()});
-            Optional<String> found = cut(text, line, boundaries, chosen, m.end(), update, shape, reference, select, expected);
-            chosen.remove(chosen.size() - 1);
-            if (found.isPresent()) {
-                return found;
+    /**
+     * One statement's cutting: {@code boundaries} are the clause keywords to cut at, in order, and {@code expected}
+     * the copy built from the parse tree that the cut pieces must parse to.
+     */
+    private record Cutter(String text, int line, boolean update, Pieces shape, String reference, String select,
+                          String expected, List<Pattern> boundaries) {
+        /** Tries the boundaries' occurrences in order, each after the previous one; the first accepted cut wins. */
+        Optional<String> cut(List<int[]> chosen, int from) {
+            if (chosen.size() == boundaries.size()) {
+                String candidate = assemble(chosen);
+                return parsesTo(candidate, line, expected) ? Optional.of(candidate) : Optional.empty();
             }
-            start = m.end();
+            Matcher m = boundaries.get(chosen.size()).matcher(text);
+            int start = from;
+            while (m.find(start)) {
+                chosen.add(new int[] {m.start(), m.end()});
+                Optional<String> found = cut(chosen, m.end());
+                chosen.remove(chosen.size() - 1);
+                if (found.isPresent()) {
+                    return found;
+                }
+                start = m.end();
+            }
+            return Optional.empty();
         }
-        return Optional.empty();
-    }
 
-    private static Optional<String> assemble(String text, int line, List<int[]> cuts, boolean update, Pieces shape,
-                                             String reference, String select) {
-        String with = text.substring(0, cuts.get(0)[0]);
-        int targetEnd = cuts.size() > 2 ? cuts.get(2)[0] : text.length();
-        // UPDATE's target ends at SET; DELETE's starts after FROM and ends at USING or WHERE.
-        String target = update ? text.substring(cuts.get(0)[1], cuts.get(1)[0]) : text.substring(cuts.get(1)[1], targetEnd);
-        int next = 2;
-        String list = null;
-        if (shape.list() != null) {
-            int end = next + 1 < cuts.size() ? cuts.get(next + 1)[0] : text.length();
-            list = text.substring(cuts.get(next)[1], end);
-            next++;
+        private String assemble(List<int[]> cuts) {
+            String with = text.substring(0, cuts.get(0)[0]);
+            int targetEnd = cuts.size() > 2 ? cuts.get(2)[0] : text.length();
+            // UPDATE's target ends at SET; DELETE's starts after FROM and ends at USING or WHERE.
+            String target = update ? text.substring(cuts.get(0)[1], cuts.get(1)[0]) : text.substring(cuts.get(1)[1], targetEnd);
+            int next = 2;
+            String list = null;
+            if (shape.list() != null) {
+                int end = next + 1 < cuts.size() ? cuts.get(next + 1)[0] : text.length();
+                list = text.substring(cuts.get(next)[1], end);
+                next++;
+            }
+            String condition = shape.condition() == null ? null : text.substring(cuts.get(next)[1]);
+            // Each piece ends on a new line: the text may end in a -- comment.
+            String where = list != null
+                    ? "\nWHERE EXISTS (SELECT 1 FROM " + list + "\nWHERE " + (condition == null ? "true" : condition) + "\n)"
+                    : condition != null ? "\nWHERE " + condition + "\n" : "";
+            return with + "SELECT " + reference + ".*" + select + "\nFROM " + target + where;
         }
-        String condition = shape.condition() == null ? null : text.substring(cuts.get(next)[1]);
-        String where = list != null
-                ? "\nWHERE EXISTS (SELECT 1 FROM " + list + "\nWHERE " + (condition == null ? "true" : condition) + "\n)"
-                : condition != null ? "\nWHERE " + condition + "\n" : "";
-        return Optional.of(with + "SELECT " + reference + ".*" + select + "\nFROM " + target + where);
     }
 
     private static boolean parsesTo(String text, int line, String expected) {
