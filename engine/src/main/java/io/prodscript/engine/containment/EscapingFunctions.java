@@ -65,6 +65,12 @@ final class EscapingFunctions {
         String statistics = "resets server statistics, which no rollback restores";
         PREFIXES.put("pg_stat_reset", statistics);
         EXACT.put("pg_stat_statements_reset", statistics);
+        String statistics18 = "rewrites the planner's statistics in place, which no rollback restores";
+        for (String name : new String[] {"pg_restore_relation_stats", "pg_restore_attribute_stats", "pg_clear_relation_stats",
+            "pg_clear_attribute_stats"}) {
+            EXACT.put(name, statistics18);
+        }
+        PREFIXES.put("binary_upgrade_", "is meant for pg_upgrade alone and changes the catalog directly");
         String indexes = "changes an index's summary outside the script's statements";
         for (String name : new String[] {"brin_summarize_new_values", "brin_summarize_range", "brin_desummarize_range",
             "gin_clean_pending_list"}) {
@@ -73,6 +79,23 @@ final class EscapingFunctions {
     }
 
     private EscapingFunctions() {
+    }
+
+    /**
+     * Commands that act outside the transaction like the functions above: {@code NOTIFY} is {@code pg_notify},
+     * {@code LISTEN}/{@code UNLISTEN} subscribe the session, {@code LOAD} loads a library into the server process,
+     * {@code CHECKPOINT} acts on the whole server.
+     */
+    private static final Map<String, String> COMMANDS = Map.of(
+            "notify", "sends a notification to other sessions",
+            "listen", "subscribes the session to notifications, beyond the transaction",
+            "unlisten", "changes the session's subscriptions, beyond the transaction",
+            "load", "loads a library into the server process",
+            "checkpoint", "acts on the whole server");
+
+    /** Why a statement starting with this word (lower case) may not run, or empty when it may. */
+    static Optional<String> whyCommand(String firstWord) {
+        return Optional.ofNullable(COMMANDS.get(firstWord));
     }
 
     /** Why a function of this name may not be called, or empty when it may. */

@@ -33,8 +33,17 @@ final class FunctionCalls {
         }
     }
 
+    /** The statement's first word in lower case, or an empty string. */
+    static String firstWord(String sql) {
+        return tokens(sql, false).stream().findFirst().map(t -> t.name() == null || t.quoted() ? "" : t.name()).orElse("");
+    }
+
+    /**
+     * The calls in a statement. The body of a {@code DO} block is read as SQL too (PL/pgSQL calls functions the same
+     * way); a query it builds as text and runs with {@code EXECUTE} cannot be read.
+     */
     static List<Call> in(String sql) {
-        List<Token> tokens = tokens(sql);
+        List<Token> tokens = tokens(sql, firstWord(sql).equals("do"));
         List<Call> calls = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
@@ -68,7 +77,7 @@ final class FunctionCalls {
         }
     }
 
-    private static List<Token> tokens(String sql) {
+    private static List<Token> tokens(String sql, boolean readBodies) {
         List<Token> tokens = new ArrayList<>();
         int line = 0;
         int i = 0;
@@ -104,7 +113,8 @@ final class FunctionCalls {
             } else if (c == '$' && dollarTag(sql, i) != null) {
                 String tag = dollarTag(sql, i);
                 int close = sql.indexOf(tag, i + tag.length());
-                i = close < 0 ? n : close + tag.length();
+                // A body read as SQL: only its quotes are skipped.
+                i = readBodies ? i + tag.length() : close < 0 ? n : close + tag.length();
             } else if (isIdentifierStart(c)) {
                 while (i < n && isIdentifierPart(sql.charAt(i))) {
                     i++;

@@ -38,6 +38,12 @@ final class FunctionCheck {
 
     Optional<Breach> check(Plan plan) {
         for (PlannedStatement statement : plan.statements()) {
+            String command = FunctionCalls.firstWord(statement.sql());
+            Optional<String> escapingCommand = EscapingFunctions.whyCommand(command);
+            if (escapingCommand.isPresent()) {
+                return Optional.of(new Breach(statement.number(), statement.line(), command.toUpperCase(Locale.ROOT) + " "
+                        + escapingCommand.get() + "; no rollback or reversal can undo that, so scripts may not run it"));
+            }
             for (FunctionCalls.Call call : FunctionCalls.in(statement.sql())) {
                 Optional<String> refused = inStatement(call, plan.directives());
                 if (refused.isPresent()) {
