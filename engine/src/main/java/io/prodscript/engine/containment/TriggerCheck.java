@@ -6,7 +6,6 @@ import io.prodscript.engine.plan.StatementKind;
 import io.prodscript.engine.script.Directives;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,13 +16,20 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Finds the user triggers (not PostgreSQL's internal ones, such as foreign-key checks) that will fire for the
- * script's writes: on every table a statement writes, and on every table reached from those through a foreign key
- * that cascades, sets null or sets a default. Which triggers are enabled depends on the session's
+ * script's writes: on every table a statement writes, for the events it causes there (an UPDATE does not fire an
+ * INSERT trigger), and on every table reached from those through a foreign key that cascades, sets null or sets a
+ * default. Which triggers are enabled depends on the session's
  * {@code session_replication_role}, so a reversal with triggers suppressed lists only the ones that fire anyway
  * ({@code ENABLE ALWAYS}, {@code ENABLE REPLICA}). What a trigger's function then writes elsewhere cannot be told from
  * the catalog: the acknowledgement is where the script's author says.
  */
 final class TriggerCheck {
+    private static final int INSERT = 4;
+    private static final int DELETE = 8;
+    private static final int UPDATE = 16;
+    private static final int TRUNCATE = 32;
+    private static final int ANY_WRITE = INSERT | DELETE | UPDATE | TRUNCATE;
+
     private final Handle handle;
     /** Table names as written, resolved once each: scripts of thousands of statements write few tables. */
     private final Map<String, Optional<Long>> resolved = new HashMap<>();
@@ -35,16 +41,20 @@ final class TriggerCheck {
     /** Each firing trigger with the script's reason; or the first one the script does not acknowledge. */
     Result check(Plan plan) {
         Map<Long, PlannedStatement> firstWriter = new LinkedHashMap<>();
+        Map<Long, Integer> events = new LinkedHashMap<>();
         for (PlannedStatement statement : plan.statements()) {
             if (statement.kind() == StatementKind.SELECT || statement.kind() == StatementKind.DDL) {
                 continue;
             }
             for (String table : statement.tables()) {
-                oid(table).ifPresent(oid -> firstWriter.putIfAbsent(oid, statement));
+                oid(table).ifPresent(oid -> {
+                    firstWriter.putIfAbsent(oid, statement);
+                    events.merge(oid, eventsOf(statement.kind()), (a, b) -> a | b);
+                });
             }
         }
         List<FiringTrigger> firing = new ArrayList<>();
-        for (Found trigger : found(firstWriter.keySet())) {
+        for (Found trigger : found(events)) {
             Optional<Directives.Acknowledgement> acknowledged = plan.directives().triggersFire().stream()
                     .filter(a -> trigger.isNamed(a.name())).findFirst();
             if (acknowledged.isEmpty()) {
@@ -59,13 +69,13 @@ final class TriggerCheck {
         return new Result(firing, null);
     }
 
-    /** The triggers on these tables and the tables reached from them, without reasons. */
+    /** The triggers on these tables and the tables reached from them, whatever event they fire on, without reasons. */
     List<FiringTrigger> on(List<String> tables) {
-        List<Long> oids = new ArrayList<>();
+        Map<Long, Integer> events = new LinkedHashMap<>();
         for (String table : tables) {
-            oid(table).ifPresent(oids::add);
+            oid(table).ifPresent(oid -> events.put(oid, ANY_WRITE));
         }
-        return found(oids).stream().map(t -> new FiringTrigger(t.table(), t.name(), t.fires(), null)).toList();
+        return found(events).stream().map(t -> new FiringTrigger(t.table(), t.name(), t.fires(), null)).toList();
     }
 
     private Optional<Long> oid(String table) {
@@ -73,30 +83,53 @@ final class TriggerCheck {
                 .bind("name", name).mapTo(Long.class).findOne().filter(Objects::nonNull));
     }
 
-    /** The enabled user triggers on the tables and on those their acting foreign keys reach, by table and name. */
-    private List<Found> found(Collection<Long> written) {
+    /**
+     * {@code pg_trigger.tgtype}'s event bits a statement of this kind causes on the table it writes: INSERT 4,
+     * DELETE 8, UPDATE 16; anything else (TRUNCATE, MERGE, …) counts as every event.
+     */
+    private static int eventsOf(StatementKind kind) {
+        return switch (kind) {
+            case INSERT -> INSERT;
+            case DELETE -> DELETE;
+            case UPDATE -> UPDATE;
+            default -> ANY_WRITE;
+        };
+    }
+
+    /**
+     * The enabled user triggers that fire for these events on these tables (by oid), and for the events their acting
+     * foreign keys cause on the tables they reach: a deleted row's CASCADE deletes, its SET NULL or SET DEFAULT
+     * updates, a changed key's ON UPDATE action updates. Sorted by table and name.
+     */
+    private List<Found> found(Map<Long, Integer> written) {
         if (written.isEmpty()) {
             return List.of();
         }
         return handle.createQuery("""
-                        WITH RECURSIVE reached(oid, origin) AS (
-                            SELECT CAST(w AS oid), w FROM unnest(CAST(:written AS bigint[])) AS w
+                        WITH RECURSIVE reached(oid, origin, events) AS (
+                            SELECT CAST(w.oid AS oid), w.oid, w.events
+                              FROM unnest(CAST(:written AS bigint[]), CAST(:events AS int[])) AS w(oid, events)
                             UNION
-                            SELECT con.conrelid, r.origin
+                            SELECT con.conrelid, r.origin,
+                                   CASE WHEN r.events & 8 <> 0 AND con.confdeltype = 'c' THEN 8 ELSE 0 END
+                                   | CASE WHEN r.events & 8 <> 0 AND con.confdeltype IN ('n', 'd') THEN 16 ELSE 0 END
+                                   | CASE WHEN r.events & 16 <> 0 AND con.confupdtype IN ('c', 'n', 'd') THEN 16 ELSE 0 END
                               FROM pg_constraint con JOIN reached r ON con.confrelid = r.oid
                              WHERE con.contype = 'f'
-                               AND (con.confdeltype IN ('c', 'n', 'd') OR con.confupdtype IN ('c', 'n', 'd')))
+                               AND (r.events & 8 <> 0 AND con.confdeltype IN ('c', 'n', 'd')
+                                    OR r.events & 16 <> 0 AND con.confupdtype IN ('c', 'n', 'd')))
                         SELECT DISTINCT ON (t.oid) format('%I.%I', n.nspname, c.relname), t.tgname, t.tgtype, r.origin
                           FROM reached r
                           JOIN pg_trigger t ON t.tgrelid = r.oid
                           JOIN pg_class c ON c.oid = t.tgrelid
                           JOIN pg_namespace n ON n.oid = c.relnamespace
-                         WHERE NOT t.tgisinternal
+                         WHERE NOT t.tgisinternal AND t.tgtype::int & r.events <> 0
                            AND CASE current_setting('session_replication_role')
                                    WHEN 'replica' THEN t.tgenabled IN ('R', 'A')
                                    ELSE t.tgenabled IN ('O', 'A') END
                          ORDER BY t.oid, r.origin""")
-                .bindArray("written", Long.class, written.toArray(Long[]::new))
+                .bindArray("written", Long.class, written.keySet().toArray(Long[]::new))
+                .bindArray("events", Integer.class, written.values().toArray(Integer[]::new))
                 .map((rs, ctx) -> new Found(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4)))
                 .list().stream().sorted(Comparator.comparing(Found::table).thenComparing(Found::name)).toList();
     }

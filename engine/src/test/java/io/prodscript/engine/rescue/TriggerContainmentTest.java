@@ -76,6 +76,16 @@ class TriggerContainmentTest {
     }
 
     @Test
+    void onlyTriggersForTheEventsTheScriptCausesCount() {
+        db.execute("CREATE TRIGGER orders_created AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION log_order();");
+        RunResult update = rescue.run(ACKNOWLEDGED + FIX, Mode.REHEARSE);
+        assertEquals(RunStatus.REHEARSED, update.status(), () -> String.valueOf(update.failure()));
+        RunResult insert = rescue.run(ACKNOWLEDGED + "INSERT INTO orders (id, status) VALUES (3, 'new');\n", Mode.REHEARSE);
+        assertEquals(RunStatus.REFUSED, insert.status());
+        assertTrue(insert.failure().reason().contains("trigger orders_created (AFTER INSERT FOR EACH ROW)"), insert.failure().reason());
+    }
+
+    @Test
     void triggersOnTablesReachedThroughCascadesCountToo() {
         db.jdbi().useHandle(h -> h.execute("CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$"));
         db.execute("CREATE TRIGGER lines_keep BEFORE DELETE ON lines FOR EACH ROW EXECUTE FUNCTION keep();");
