@@ -196,7 +196,7 @@ class FunctionContainmentTest {
         "DO $$ BEGIN PERFORM setval('t_id_seq', 1); END $$|pg_catalog.setval()",
         "DO $body$ BEGIN PERFORM bump(); END $body$|public.bump()",
     })
-    void commandsAndDoBlocksThatActOutsideTheTransactionAreRefused(String statementAndReason) {
+    void commandsAndDoBlocksThatActOutsideTheTransactionAreRefused(String statementAndReason) throws Exception {
         String[] parts = statementAndReason.split("\\|");
         Plan plan = new Plan("scripts/test.sql", "0".repeat(64), Scripts.plan("SELECT 1;").directives(),
                 List.of(new PlannedStatement(1, 2, StatementKind.OTHER, List.of(), parts[0])), null);
