@@ -131,12 +131,30 @@ public final class ScriptEngine {
      *                 its rescue tables are gone), saying why; nothing is changed
      */
     public Plan reversal(DatabaseTarget target, Credentials credentials, String runId) throws SQLException {
-        return Planner.plan(reversalScript(target, credentials, runId));
+        return reversal(target, credentials, runId, false);
+    }
+
+    /**
+     * The reversal of a committed run, planned, optionally with triggers suppressed: the script then declares
+     * {@code @triggers-suppressed} and runs with {@code session_replication_role = replica}, so ordinary triggers
+     * (and foreign-key checks) do not fire while rows are put back, and a row a BEFORE trigger stamped comes back
+     * exactly as it was. Only a login allowed to set {@code session_replication_role} (a superuser, or one granted
+     * {@code SET ON PARAMETER session_replication_role}) can run it; for others the run is refused, changing nothing.
+     *
+     * @throws Refusal as {@link #reversal(DatabaseTarget, Credentials, String)}
+     */
+    public Plan reversal(DatabaseTarget target, Credentials credentials, String runId, boolean suppressTriggers) throws SQLException {
+        return Planner.plan(reversalScript(target, credentials, runId, suppressTriggers));
     }
 
     /** The reversal script of a committed run, as {@link #reversal} plans it: its text is the reversal SQL. */
     public Script reversalScript(DatabaseTarget target, Credentials credentials, String runId) throws SQLException {
-        return onLedger(target, credentials, "prodscript reversal", handle -> ReversalScripts.generate(handle, runId));
+        return reversalScript(target, credentials, runId, false);
+    }
+
+    /** The reversal script of a committed run, with triggers suppressed or not ({@link #reversal(DatabaseTarget, Credentials, String, boolean)}). */
+    public Script reversalScript(DatabaseTarget target, Credentials credentials, String runId, boolean suppressTriggers) throws SQLException {
+        return onLedger(target, credentials, "prodscript reversal", handle -> ReversalScripts.generate(handle, runId, suppressTriggers));
     }
 
     /**

@@ -15,12 +15,15 @@ import java.util.Objects;
  * @param lockTimeout      the default for scripts that set no {@code @lock-timeout}
  * @param rescueRetention  how long rescue tables are kept unless the script says otherwise
  * @param limits           network and ledger timeouts; null takes {@link ConnectionLimits#DEFAULTS}
+ * @param rescueSchema     the schema rescue tables are created in ({@value #DEFAULT_RESCUE_SCHEMA} unless configured);
+ *                         {@code prodscript install} creates it
  */
 public record DatabaseTarget(String name, String jdbcUrl, String tier, Duration statementTimeout, Duration lockTimeout,
-                             Duration rescueRetention, ConnectionLimits limits) {
+                             Duration rescueRetention, ConnectionLimits limits, String rescueSchema) {
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_RESCUE_RETENTION = Duration.ofDays(7);
+    public static final String DEFAULT_RESCUE_SCHEMA = "rescue";
 
     public DatabaseTarget {
         Objects.requireNonNull(name, "name");
@@ -41,6 +44,7 @@ public record DatabaseTarget(String name, String jdbcUrl, String tier, Duration 
         lockTimeout = lockTimeout == null ? DEFAULT_LOCK_TIMEOUT : lockTimeout;
         rescueRetention = rescueRetention == null ? DEFAULT_RESCUE_RETENTION : rescueRetention;
         limits = limits == null ? ConnectionLimits.DEFAULTS : limits;
+        rescueSchema = rescueSchema == null || rescueSchema.isBlank() ? DEFAULT_RESCUE_SCHEMA : rescueSchema;
         if (statementTimeout.compareTo(ConnectionLimits.LONGEST_SERVER_TIMEOUT) > 0
                 || lockTimeout.compareTo(ConnectionLimits.LONGEST_SERVER_TIMEOUT) > 0) {
             throw new IllegalArgumentException("target " + name + ": timeouts must be at most "
@@ -48,10 +52,21 @@ public record DatabaseTarget(String name, String jdbcUrl, String tier, Duration 
         }
     }
 
-    /** A target with the default connection limits. */
+    /** A target with the default rescue schema. */
+    public DatabaseTarget(String name, String jdbcUrl, String tier, Duration statementTimeout, Duration lockTimeout,
+                          Duration rescueRetention, ConnectionLimits limits) {
+        this(name, jdbcUrl, tier, statementTimeout, lockTimeout, rescueRetention, limits, null);
+    }
+
+    /** A target with the default connection limits and rescue schema. */
     public DatabaseTarget(String name, String jdbcUrl, String tier, Duration statementTimeout, Duration lockTimeout,
                           Duration rescueRetention) {
-        this(name, jdbcUrl, tier, statementTimeout, lockTimeout, rescueRetention, null);
+        this(name, jdbcUrl, tier, statementTimeout, lockTimeout, rescueRetention, null, null);
+    }
+
+    /** The same target with rescue tables in another schema. */
+    public DatabaseTarget withRescueSchema(String schema) {
+        return new DatabaseTarget(name, jdbcUrl, tier, statementTimeout, lockTimeout, rescueRetention, limits, schema);
     }
 
     /** A production target with default timeouts and retention. */
@@ -61,7 +76,7 @@ public record DatabaseTarget(String name, String jdbcUrl, String tier, Duration 
 
     /** The same target with other connection limits. */
     public DatabaseTarget withLimits(ConnectionLimits value) {
-        return new DatabaseTarget(name, jdbcUrl, tier, statementTimeout, lockTimeout, rescueRetention, value);
+        return new DatabaseTarget(name, jdbcUrl, tier, statementTimeout, lockTimeout, rescueRetention, value, rescueSchema);
     }
 
     /** {@code jdbc:postgresql://user:secret@host/db}: the part before the host holds an {@code @}. */

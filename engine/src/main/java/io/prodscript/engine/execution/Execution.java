@@ -1,5 +1,8 @@
 package io.prodscript.engine.execution;
 
+import io.prodscript.engine.containment.Breach;
+import io.prodscript.engine.containment.Containment;
+import io.prodscript.engine.containment.FiringTrigger;
 import io.prodscript.engine.ledger.Ledger;
 import io.prodscript.engine.ledger.LedgerEntry;
 import io.prodscript.engine.ledger.LedgerNotInstalled;
@@ -37,6 +40,7 @@ public final class Execution {
     private final List<StatementResult> statements = new ArrayList<>();
     private final List<CheckResult> checks = new ArrayList<>();
     private final List<String> notices = new ArrayList<>();
+    private List<FiringTrigger> triggers = List.of();
     private volatile RunSession session;
     private volatile boolean cancelRequested;
     private boolean started;
@@ -160,6 +164,14 @@ public final class Execution {
         RunResult result;
         try {
             applyTimeouts(connection, handle);
+            Containment.Result contained = Containment.check(handle, request.plan(), request.revertsRunId() != null);
+            triggers = contained.triggers();
+            current.firingTriggers(triggers);
+            triggers.forEach(t -> notice("Trigger " + t.describe() + " fires for this script's changes: " + t.reason()));
+            if (contained.breach() != null) {
+                Breach breach = contained.breach();
+                throw new StatementFailure(RunStatus.REFUSED, new Failure(breach.statement(), breach.line(), breach.reason()));
+            }
             Optional<Failure> refusal = runner.refusalBeforeStatements(current);
             if (refusal.isPresent()) {
                 throw new StatementFailure(RunStatus.REFUSED, refusal.get());
@@ -358,7 +370,7 @@ public final class Execution {
         Plan plan = request.plan();
         return new RunResult(request.runId(), request.mode(), status, plan.scriptPath(), plan.checksum(), request.commit(),
                 request.target().name(), request.requestedBy(), startedAt, clock.instant(), statements, checks, failure, notices,
-                runner.rescue());
+                runner.rescue(), triggers);
     }
 
     private void emitFinished(RunResult result) {

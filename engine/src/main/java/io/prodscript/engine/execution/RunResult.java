@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.prodscript.engine.containment.FiringTrigger;
 import io.prodscript.engine.plan.StatementKind;
 import java.time.Instant;
 import java.util.List;
@@ -28,15 +29,17 @@ import java.util.List;
  * @param notices     things the operator should know that did not stop the run (e.g. an interrupted earlier run)
  * @param rescue      what was saved to undo the run (for a rehearsal: what a run would save), or null when the engine
  *                    runs without rescue
+ * @param triggers    the user triggers the script's writes fire, each with the script's {@code @triggers-fire} reason
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(value = {"rowsChanged", "durationMillis"}, allowGetters = true)
 public record RunResult(String runId, Mode mode, RunStatus status, String scriptPath, String checksum, String commit,
                         String target, String requestedBy, Instant startedAt, Instant finishedAt,
                         List<StatementResult> statements, List<CheckResult> checks, Failure failure, List<String> notices,
-                        Rescue rescue) {
+                        Rescue rescue, List<FiringTrigger> triggers) {
     public RunResult {
         statements = List.copyOf(statements);
+        triggers = triggers == null ? List.of() : List.copyOf(triggers);
         checks = List.copyOf(checks);
         notices = List.copyOf(notices);
     }
@@ -84,9 +87,12 @@ public record RunResult(String runId, Mode mode, RunStatus status, String script
      * @param rescueTable  the table holding what was saved, schema-qualified
      * @param keyColumns   the columns that identify a row of {@code table}
      * @param rowsCaptured how many rows were saved
+     * @param reachedThrough for rows the statement changes in another table through a foreign key (a cascade), that
+     *                     constraint and its action; null for the statement's own rows
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RescueCapture(int statement, int line, StatementKind kind, String table, String rescueTable,
-                                List<String> keyColumns, long rowsCaptured) {
+                                List<String> keyColumns, long rowsCaptured, String reachedThrough) {
         public RescueCapture {
             keyColumns = List.copyOf(keyColumns);
         }

@@ -1,5 +1,6 @@
 package io.prodscript.engine.execution;
 
+import io.prodscript.engine.containment.FiringTrigger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,6 +20,7 @@ public final class RunSession {
     private final RunRequest request;
     private volatile Statement current;
     private volatile boolean cancelled;
+    private List<FiringTrigger> firingTriggers = List.of();
 
     RunSession(Handle handle, RunRequest request) {
         this.handle = handle;
@@ -28,6 +30,15 @@ public final class RunSession {
     /** The request being run. */
     public RunRequest request() {
         return request;
+    }
+
+    /** The user triggers the script's writes fire, as the run-start checks found them. */
+    public List<FiringTrigger> firingTriggers() {
+        return firingTriggers;
+    }
+
+    void firingTriggers(List<FiringTrigger> triggers) {
+        firingTriggers = List.copyOf(triggers);
     }
 
     /** The JDBI handle on the run's connection, for engine queries with bound parameters. */

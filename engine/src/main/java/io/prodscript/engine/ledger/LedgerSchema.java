@@ -92,8 +92,12 @@ public final class LedgerSchema {
                 expires_at timestamptz NOT NULL,
                 dropped_at timestamptz,
                 dropped_by text,
-                PRIMARY KEY (run_id, statement_number)
+                PRIMARY KEY (run_id, table_name)
             )""",
+            // A cascading statement saves into several rescue tables: one row per rescue table, not per statement.
+            """
+            ALTER TABLE script_runner.rescue_tables DROP CONSTRAINT IF EXISTS rescue_tables_pkey,
+                ADD CONSTRAINT rescue_tables_pkey PRIMARY KEY (run_id, table_name)""",
             """
             CREATE TABLE IF NOT EXISTS script_runner.approvals (
                 id bigserial PRIMARY KEY,

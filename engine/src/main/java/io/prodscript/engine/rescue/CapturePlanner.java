@@ -6,6 +6,7 @@ import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.plan.StatementKind;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,12 @@ final class CapturePlanner {
     private final TableCatalog catalog;
     private final Handle handle;
     private final Map<Long, List<TableCatalog.Reference>> references = new HashMap<>();
+    private final String rescueSchema;
 
-    CapturePlanner(Handle handle) {
+    /** @param rescueSchema the schema rescue tables go to, as the target configures it */
+    CapturePlanner(Handle handle, String rescueSchema) {
         this.handle = handle;
+        this.rescueSchema = rescueSchema;
         this.catalog = new TableCatalog(handle);
     }
 
@@ -50,6 +54,10 @@ final class CapturePlanner {
             resolved.computeIfAbsent(write.writtenTable(), catalog::resolve)
                     .ifPresentOrElse(table -> tables.put(write.planned().number(), table),
                             () -> problems.put(write.planned().number(), "table " + write.writtenTable() + " does not exist"));
+            CatalogTable table = tables.get(write.planned().number());
+            if (table != null) {
+                catalog.unsaveable(table).ifPresent(why -> problems.put(write.planned().number(), why));
+            }
         }
         Map<Long, List<String>> keys = chooseKeys(List.copyOf(writes.values()), tables, problems);
         List<PlannedCapture> captures = new ArrayList<>();
@@ -78,24 +86,68 @@ final class CapturePlanner {
     private PlannedCapture capture(WriteStatement write, CatalogTable table, Map<Long, List<String>> keys,
                                    PlannedCapture previous, String runId, Map<Integer, String> problems) {
         int number = write.planned().number();
-        List<String> cascades = references.computeIfAbsent(table.oid(), catalog::actingReferences).stream()
-                .flatMap(r -> r.effectOf(write.kind(), write.updatedColumns()).stream()).toList();
-        if (!cascades.isEmpty()) {
-            problems.put(number, "it changes rows of other tables through " + String.join(", ", cascades)
-                    + ", which rescue cannot save");
+        String rescueTable = RescueTableNames.qualified(rescueSchema, RescueTableNames.name(runId, number, table.name()));
+        List<CascadeCapture> cascades = new ArrayList<>();
+        Optional<String> cascadeProblem = cascades(table, write.kind(), write.updatedColumns(),
+                rescueTable, runId, number, new HashSet<>(Set.of(table.oid())), cascades);
+        if (cascadeProblem.isPresent()) {
+            problems.put(number, cascadeProblem.get());
             return null;
         }
-        PlannedCapture own = new PlannedCapture(write, table, keys.get(table.oid()),
-                RescueTableNames.name(runId, number, table.name()), true);
+        PlannedCapture own = new PlannedCapture(write, table, keys.get(table.oid()), rescueTable, true, cascades);
         if (previous != null && previous.sharesWith(own)) {
-            return new PlannedCapture(write, table, own.keyColumns(), previous.rescueTable(), false);
+            return new PlannedCapture(write, table, own.keyColumns(), previous.rescueTable(), false, cascades);
         }
-        if (exists(own.qualifiedRescueTable())) {
-            problems.put(number, "its rescue table " + own.qualifiedRescueTable()
-                    + " already exists (left by another run whose id starts the same way); give this run another id");
-            return null;
+        for (String name : names(own)) {
+            if (exists(name)) {
+                problems.put(number, "its rescue table " + name
+                        + " already exists (left by another run whose id starts the same way); give this run another id");
+                return null;
+            }
         }
         return own;
+    }
+
+    /**
+     * Plans, level by level, the rows a change of {@code kind} to rows of {@code table} will reach through foreign
+     * keys, into {@code cascades}; or says why they cannot be followed (a table reached twice on one path, as a
+     * foreign key from a table to itself does).
+     */
+    private Optional<String> cascades(CatalogTable table, StatementKind kind, Set<String> assigned, String parentRescueTable,
+                                      String runId, int number, Set<Long> path, List<CascadeCapture> cascades) {
+        for (TableCatalog.Reference reference : references.computeIfAbsent(table.oid(), catalog::actingReferences)) {
+            Optional<StatementKind> effect = reference.effectOf(kind, assigned);
+            if (effect.isEmpty()) {
+                continue;
+            }
+            CatalogTable child = reference.table();
+            if (!path.add(child.oid())) {
+                return Optional.of("it changes rows of " + child.qualified() + " through " + reference.describe(kind)
+                        + ", a chain of foreign keys that comes back to a table it already changes, which rescue cannot follow");
+            }
+            Set<String> childAssigned = effect.get() == StatementKind.UPDATE ? Set.copyOf(reference.referencing()) : Set.of();
+            List<String> key = catalog.keys(child.oid()).stream()
+                    .filter(k -> k.stream().noneMatch(childAssigned::contains)).findFirst().orElse(List.of());
+            CascadeCapture cascade = new CascadeCapture(reference.describe(kind), child, effect.get(),
+                    List.copyOf(childAssigned), key, reference.referencing(), reference.columns(), parentRescueTable,
+                    RescueTableNames.qualified(rescueSchema, RescueTableNames.name(runId, number, "c" + (cascades.size() + 1) + "_" + child.name())));
+            cascades.add(cascade);
+            if (!key.isEmpty()) {
+                Optional<String> deeper = cascades(child, effect.get(), childAssigned, cascade.qualifiedRescueTable(),
+                        runId, number, path, cascades);
+                if (deeper.isPresent()) {
+                    return deeper;
+                }
+            }
+            path.remove(child.oid());
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> names(PlannedCapture capture) {
+        List<String> names = new ArrayList<>(List.of(capture.qualifiedRescueTable()));
+        capture.cascades().forEach(c -> names.add(c.qualifiedRescueTable()));
+        return names;
     }
 
     /**

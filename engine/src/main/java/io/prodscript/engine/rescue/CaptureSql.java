@@ -2,16 +2,7 @@ package io.prodscript.engine.rescue;
 
 import io.prodscript.engine.Refusal;
 import io.prodscript.engine.plan.StatementKind;
-import io.prodscript.engine.sql.SqlParser;
 import java.util.List;
-import net.sf.jsqlparser.expression.Expression;
-import net.sf.jsqlparser.expression.LongValue;
-import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
-import net.sf.jsqlparser.schema.Table;
-import net.sf.jsqlparser.statement.select.AllTableColumns;
-import net.sf.jsqlparser.statement.select.ParenthesedSelect;
-import net.sf.jsqlparser.statement.select.PlainSelect;
-import net.sf.jsqlparser.statement.update.Update;
 
 /** The SQL that saves what a statement changes, inside the run's transaction, and describes what it saved. */
 final class CaptureSql {
@@ -48,16 +39,11 @@ final class CaptureSql {
      * DELETE and the statement's own RETURNING clause, if any, has been cut off ({@link ReturningClauses}); it starts
      * on a new line because the text may end in a {@code --} comment.
      *
-     * @param returningOld whether the server has PostgreSQL 18's {@code RETURNING old.*}; an UPDATE needs it
+     * <p>An UPDATE is saved this way only where the server has PostgreSQL 18's {@code RETURNING old.*}.
      */
-    static String singlePass(PlannedCapture capture, boolean returningOld) {
+    static String singlePass(PlannedCapture capture) {
         String returning = switch (capture.kind()) {
-            case UPDATE -> {
-                if (!returningOld) {
-                    throw new IllegalStateException("an UPDATE is captured in one pass only where RETURNING old.* exists");
-                }
-                yield "RETURNING WITH (OLD AS " + OLD + ") " + OLD + ".*";
-            }
+            case UPDATE -> "RETURNING WITH (OLD AS " + OLD + ") " + OLD + ".*";
             // The deleted rows are exactly the old values; the reference keeps DELETE … USING's other tables out.
             case DELETE -> "RETURNING " + capture.write().reference() + ".*";
             case INSERT -> "RETURNING " + Sql.columns(capture.keyColumns());
@@ -68,32 +54,50 @@ final class CaptureSql {
     }
 
     /**
-     * For servers before PostgreSQL 18: copies the rows an UPDATE will change, before it runs. The copy reads the
-     * same snapshot the UPDATE will (REPEATABLE READ), so the UPDATE finds exactly these rows, or fails with a
-     * serialization error when another transaction changed one of them meanwhile. The copy is built from the
-     * UPDATE's own parse tree: its target (with alias) in FROM and its condition in WHERE; an UPDATE … FROM becomes
-     * {@code WHERE EXISTS (SELECT 1 FROM <its FROM list> WHERE <its condition>)}, so a row the join matches more
-     * than once is copied once, as the UPDATE changes it once.
+     * Copies the rows an UPDATE or DELETE will change, before it runs: what servers before PostgreSQL 18 get for an
+     * UPDATE, and every statement whose foreign keys reach other tables (their rows must be saved before the
+     * statement changes them). The copy reads the same snapshot the statement will (REPEATABLE READ), so the
+     * statement finds exactly these rows, or fails with a serialization error when another transaction changed one
+     * of them meanwhile; {@link #checkedRun} then proves it. The query is the statement's own text
+     * ({@link CopyFirstText}).
+     *
+     * @throws io.prodscript.engine.Refusal when the statement's pieces cannot be cut from its text exactly
      */
     static String copyFirst(PlannedCapture capture) {
-        // The condition is re-printed from a tree of the statement's own text (a shared reading has placeholders).
-        if (!(SqlParser.parseCopy(capture.write().planned().sql()) instanceof Update update)) {
-            throw new Refusal("rescue cannot read this UPDATE's own text to copy its rows before it runs, which"
-                    + " PostgreSQL before 18 needs; run it with '-- @rescue none: <reason>' or a '-- @revert' section",
-                    capture.write().planned().line());
-        }
-        Expression condition = update.getWhere();
-        if (update.getFromItem() != null) {
-            PlainSelect joined = new PlainSelect().addSelectItems(new LongValue(1))
-                    .withFromItem(update.getFromItem()).withJoins(update.getJoins()).withWhere(condition);
-            condition = new ExistsExpression().withRightExpression(new ParenthesedSelect().withSelect(joined));
-        }
-        PlainSelect copy = new PlainSelect()
-                .addSelectItems(new AllTableColumns(new Table(capture.write().reference())), new LongValue(capture.number()))
-                .withFromItem(update.getTable())
-                .withWhere(condition);
-        copy.setWithItemsList(update.getWithItemsList());
-        return "INSERT INTO " + capture.qualifiedRescueTable() + "\n" + copy;
+        return "INSERT INTO " + capture.qualifiedRescueTable() + "\n" + CopyFirstText.rowsToChange(
+                capture.write().textWithoutReturning(), capture.write().planned().line(), capture.write().reference(),
+                capture.number());
+    }
+
+    /**
+     * Runs a statement whose rows were copied first, returning one row: how many rows it changed, and how many of
+     * those are not among the rows saved for it. Both sides are sets of distinct keys, so equal counts and no
+     * unsaved row mean it changed exactly the rows saved.
+     */
+    static String checkedRun(PlannedCapture capture) {
+        List<String> keys = capture.keyColumns();
+        String returned = String.join(", ", keys.stream().map(k -> capture.write().reference() + "." + Sql.quote(k)).toList());
+        return "WITH " + CHANGED + " AS (\n" + capture.write().textWithoutReturning() + "\nRETURNING " + returned + "\n)\n"
+                + "SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM " + capture.qualifiedRescueTable()
+                + " AS saved WHERE saved." + Sql.quote(RescueTableNames.STATEMENT_COLUMN) + " = " + capture.number()
+                + " AND " + Sql.sameKey("saved", CHANGED, keys) + ")) FROM " + CHANGED;
+    }
+
+    /** A rescue table for the rows a foreign key reaches: like the referencing table, plus the statement column. */
+    static String createCascadeTable(CascadeCapture cascade) {
+        return "CREATE TABLE " + cascade.qualifiedRescueTable() + " (LIKE " + cascade.table().qualified() + ", "
+                + Sql.quote(RescueTableNames.STATEMENT_COLUMN) + " integer NOT NULL)";
+    }
+
+    /** Saves the rows of a referencing table that reference the parent rows saved for the statement. */
+    static String saveCascade(CascadeCapture cascade, int statement) {
+        return "INSERT INTO " + cascade.qualifiedRescueTable() + " SELECT live.*, " + statement + " FROM "
+                + cascade.table().qualified() + " AS live WHERE " + cascade.reachedBy(statement);
+    }
+
+    /** Counts the rows of a referencing table that reference the parent rows saved for the statement. */
+    static String countCascade(CascadeCapture cascade, int statement) {
+        return "SELECT count(*) FROM " + cascade.table().qualified() + " AS live WHERE " + cascade.reachedBy(statement);
     }
 
     /**

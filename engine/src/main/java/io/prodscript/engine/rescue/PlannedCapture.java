@@ -13,13 +13,15 @@ import java.util.List;
  * @param write        the statement
  * @param table        the table it writes
  * @param keyColumns   the columns that identify its rows (a key no statement of the run assigns)
- * @param rescueTable  the bare name of the table in the rescue schema that will hold what is saved
+ * @param rescueTable  the table in the rescue schema that will hold what is saved, schema-qualified
  * @param createsTable whether this statement is the first to use that rescue table, and so creates it
+ * @param cascades     the rows its foreign keys will reach in other tables, level by level (parents first)
  */
 record PlannedCapture(WriteStatement write, CatalogTable table, List<String> keyColumns, String rescueTable,
-                      boolean createsTable) {
+                      boolean createsTable, List<CascadeCapture> cascades) {
     PlannedCapture {
         keyColumns = List.copyOf(keyColumns);
+        cascades = List.copyOf(cascades);
     }
 
     StatementKind kind() {
@@ -30,13 +32,13 @@ record PlannedCapture(WriteStatement write, CatalogTable table, List<String> key
         return write.planned().number();
     }
 
-    /** {@code rescue.<name>}. */
+    /** {@code rescue.<name>}, or the target's rescue schema. */
     String qualifiedRescueTable() {
-        return RescueTableNames.qualified(rescueTable);
+        return rescueTable;
     }
 
     /** Whether the next statement may save into the same rescue table. */
     boolean sharesWith(PlannedCapture next) {
-        return next.table().oid() == table.oid() && next.kind() == kind();
+        return next.table().oid() == table.oid() && next.kind() == kind() && cascades.isEmpty() && next.cascades().isEmpty();
     }
 }

@@ -1,7 +1,9 @@
 package io.prodscript.engine.rescue;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.prodscript.engine.containment.FiringTrigger;
 import io.prodscript.engine.plan.StatementKind;
+import io.prodscript.engine.script.Directives;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -9,8 +11,9 @@ import java.util.Set;
 
 /**
  * What a committed run saved to be undone, without the saved data: which tables hold it, how rows are identified,
- * how many there are and when they expire. It holds no row values except the smallest and largest key of each rescue
- * table (keys identify rows; they are not what a row says), so it can be archived as a build artifact. Its JSON form
+ * how many there are and when they expire. It holds no row values (the only values it may quote are the smallest and
+ * largest of a one-column integer key, which number rows without describing them), so it can be archived as a build
+ * artifact. Its JSON form
  * is documented in {@code docs/rescue.md}; {@link #VERSION} changes whenever a field changes meaning or goes away.
  *
  * @param manifestVersion the format's version, {@value #VERSION}
@@ -22,12 +25,17 @@ import java.util.Set;
  *                        {@code xmin}, which is how a reversal notices rows changed after the run
  * @param rescueNone      the script's {@code @rescue none} reason, or null
  * @param reversal        {@code generated}, {@code script} or {@code none} (see {@code RunResult.Rescue})
- * @param statements      every statement that changed or could change data, in order
+ * @param statements      every statement that changed or could change data, in order, each followed by the rows its
+ *                        foreign keys reached in other tables (cascades)
+ * @param triggers        the user triggers the run's writes fired, with the script's reasons
+ * @param functionsReviewed the script's {@code @functions-reviewed} acknowledgements, which its {@code -- @revert}
+ *                        section runs under when it reverses the run
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RescueManifest(int manifestVersion, String runId, String scriptPath, String checksum, String target,
-                             String transactionId, String rescueNone, String reversal, List<Entry> statements) {
-    public static final int VERSION = 1;
+                             String transactionId, String rescueNone, String reversal, List<Entry> statements,
+                             List<FiringTrigger> triggers, List<Directives.Acknowledgement> functionsReviewed) {
+    public static final int VERSION = 2;
     /** {@link #reversal()}: the engine generates the reversal from the rescue tables. */
     public static final String GENERATED = "generated";
     /** {@link #reversal()}: the reversal is the script's own {@code @revert} section. */
@@ -37,6 +45,8 @@ public record RescueManifest(int manifestVersion, String runId, String scriptPat
 
     public RescueManifest {
         statements = List.copyOf(statements);
+        triggers = triggers == null ? List.of() : List.copyOf(triggers);
+        functionsReviewed = functionsReviewed == null ? List.of() : List.copyOf(functionsReviewed);
     }
 
     /** The first statement saving into each rescue table, in statement order (consecutive statements share one). */
@@ -61,21 +71,22 @@ public record RescueManifest(int manifestVersion, String runId, String scriptPat
      * @param rescueTable  the table holding what was saved ({@code rescue.…}), or null when nothing was
      * @param keyColumns   the columns identifying a row, or null
      * @param rowsCaptured how many rows the rescue table holds, or null
-     * @param minKey       the smallest saved key as text ({@code (a,b)} for a composite key), or null
-     * @param maxKey       the largest saved key as text, or null
+     * @param minKey       the smallest saved key, only for a one-column integer key (a surrogate key says nothing
+     *                     about a row); null otherwise
+     * @param maxKey       the largest saved key, likewise
      * @param expiresAt    when cleanup may drop the rescue table, or null
+     * @param assignedColumns for an UPDATE (or a foreign key's SET NULL / SET DEFAULT), the columns it assigned: the
+     *                     only ones a reversal puts back; null for other kinds
+     * @param reachedThrough for rows a statement changed in another table through a foreign key, that constraint
+     *                     ({@code constraint children_parent_id_fkey of public.children}); null for the statement's own
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(int number, int line, StatementKind kind, String table, long rowsAffected, String rescueTable,
-                        List<String> keyColumns, Long rowsCaptured, String minKey, String maxKey, Instant expiresAt) {
+                        List<String> keyColumns, Long rowsCaptured, String minKey, String maxKey, Instant expiresAt,
+                        List<String> assignedColumns, String reachedThrough) {
         /** Whether a rescue table holds what this statement changed. */
         boolean saved() {
             return rescueTable != null;
-        }
-
-        /** The bare rescue table name, without the schema. */
-        String rescueTableName() {
-            return rescueTable.substring(RescueTableNames.SCHEMA.length() + 1);
         }
     }
 }

@@ -20,7 +20,7 @@ import org.jdbi.v3.core.Handle;
  * <p>All methods run on the given handle; the caller decides which transaction they belong to.
  */
 public final class RescueRegistry {
-    private static final String SELECT_TABLE = "SELECT 'rescue.' || table_name AS name, run_id, statement_number, source_table,"
+    private static final String SELECT_TABLE = "SELECT table_name AS name, run_id, statement_number, source_table,"
             + " expires_at, dropped_at, dropped_by FROM script_runner.rescue_tables";
 
     private final Handle handle;
@@ -39,14 +39,15 @@ public final class RescueRegistry {
                 .execute();
         Set<String> recorded = new HashSet<>();
         for (RescueManifest.Entry entry : manifest.statements()) {
-            // Consecutive statements share a rescue table; it is recorded under the first of them.
+            // Consecutive statements share a rescue table; it is recorded under the first of them. A statement whose
+            // foreign keys reached other tables has a rescue table for each, recorded under its number too.
             if (entry.saved() && recorded.add(entry.rescueTable())) {
                 handle.createUpdate("""
                                 INSERT INTO script_runner.rescue_tables (run_id, statement_number, table_name, source_table, expires_at)
                                 VALUES (:runId, :statement, :name, :source, :expiresAt)""")
                         .bind("runId", manifest.runId())
                         .bind("statement", entry.number())
-                        .bind("name", entry.rescueTableName())
+                        .bind("name", entry.rescueTable())
                         .bind("source", entry.table())
                         .bind("expiresAt", OffsetDateTime.ofInstant(entry.expiresAt(), ZoneOffset.UTC))
                         .execute();
@@ -81,11 +82,11 @@ public final class RescueRegistry {
     /** Records that cleanup dropped a run's rescue table. */
     void markDropped(RescueTable table, Instant at, String by) {
         handle.createUpdate("UPDATE script_runner.rescue_tables SET dropped_at = :at, dropped_by = :by"
-                        + " WHERE run_id = :runId AND statement_number = :statement")
+                        + " WHERE run_id = :runId AND table_name = :name")
                 .bind("at", OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                 .bind("by", by)
                 .bind("runId", table.runId())
-                .bind("statement", table.statement())
+                .bind("name", table.name())
                 .execute();
     }
 

@@ -11,8 +11,6 @@ import java.util.Locale;
  * table part is shortened when needed); the table's comment and the manifest carry the full details.
  */
 final class RescueTableNames {
-    /** The schema every rescue table lives in. */
-    static final String SCHEMA = "rescue";
     /** The last column of every rescue table: the number of the statement that saved the row. */
     static final String STATEMENT_COLUMN = "prodscript_statement";
 
@@ -33,8 +31,13 @@ final class RescueTableNames {
     }
 
     /** The rescue table's name with its schema, as SQL and the manifest write it. */
-    static String qualified(String name) {
-        return SCHEMA + "." + name;
+    static String qualified(String schema, String name) {
+        return quoted(schema) + "." + name;
+    }
+
+    /** A schema name as SQL writes it: bare when it is a plain lower-case name, quoted otherwise. */
+    static String quoted(String schema) {
+        return schema.matches("[a-z_][a-z0-9_]*") ? schema : Sql.quote(schema);
     }
 
     /**

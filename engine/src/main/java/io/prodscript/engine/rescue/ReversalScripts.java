@@ -1,14 +1,18 @@
 package io.prodscript.engine.rescue;
 
 import io.prodscript.engine.Refusal;
+import io.prodscript.engine.containment.Containment;
+import io.prodscript.engine.containment.FiringTrigger;
 import io.prodscript.engine.plan.StatementKind;
 import io.prodscript.engine.script.Script;
 import io.prodscript.engine.script.ScriptReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -31,11 +35,16 @@ public final class ReversalScripts {
     }
 
     /**
-     * The reversal script of a run.
+     * The reversal script of a run. Its header names every user trigger on the tables it writes, as the trigger
+     * check requires, and says which of them fire again as rows are put back.
      *
+     * @param suppressTriggers whether the reversal runs with {@code session_replication_role = replica}, so ordinary
+     *                         triggers (and foreign-key checks) do not fire: a BEFORE trigger that stamps a column
+     *                         would otherwise stamp the restored rows, and an AFTER trigger that logs would log again.
+     *                         Only a login allowed to set {@code session_replication_role} can run it
      * @throws Refusal when the run cannot be reversed, saying why; nothing is changed
      */
-    public static Script generate(Handle handle, String runId) {
+    public static Script generate(Handle handle, String runId, boolean suppressTriggers) {
         ReversibleRun run = ReversibleRun.load(handle, runId);
         RescueManifest manifest = run.manifest();
         StringBuilder text = new StringBuilder()
@@ -43,7 +52,23 @@ public final class ReversalScripts {
                 .append(", sha256 ").append(manifest.checksum()).append(")\n")
                 .append("-- @rescue none: this restores what run ").append(runId)
                 .append(" saved; to redo that run, apply its script again\n");
+        List<String> written = manifest.statements().stream().filter(RescueManifest.Entry::saved)
+                .map(RescueManifest.Entry::table).distinct().toList();
+        List<FiringTrigger> triggers = Containment.triggersOn(handle, written);
+        if (suppressTriggers) {
+            text.append("-- @triggers-suppressed reverting run ").append(runId).append(" puts rows back as they were;")
+                    .append(" triggers (and foreign-key checks) must not change them again\n");
+        }
+        for (FiringTrigger trigger : triggers) {
+            text.append("-- @triggers-fire ").append(trigger.name()).append(": on ").append(trigger.table()).append(", ")
+                    .append(trigger.fires()).append(suppressTriggers
+                            ? "; suppressed unless it is enabled ALWAYS or REPLICA"
+                            : "; fires again as this reversal puts rows back").append('\n');
+        }
         if (run.revertSql() != null) {
+            // The script's own reversal runs under the acknowledgements its approvers accepted with the script.
+            manifest.functionsReviewed().forEach(f -> text.append("-- @functions-reviewed ").append(f.name()).append(": ")
+                    .append(f.reason()).append('\n'));
             text.append(run.revertSql().strip()).append('\n');
         } else {
             List<String> statements = generatedStatements(handle, manifest);
@@ -72,8 +97,9 @@ public final class ReversalScripts {
 
     private static List<String> generatedStatements(Handle handle, RescueManifest manifest) {
         TableCatalog catalog = new TableCatalog(handle);
+        // Later statements are undone first; within a statement, parents before the rows its foreign keys reached.
         List<RescueManifest.Entry> rescueTables = new ArrayList<>(manifest.rescueTables());
-        Collections.reverse(rescueTables);
+        rescueTables.sort(Comparator.comparingInt(RescueManifest.Entry::number).reversed());
         List<String> statements = new ArrayList<>();
         for (RescueManifest.Entry entry : rescueTables) {
             CatalogTable table = catalog.resolve(entry.table()).orElseThrow(() -> new Refusal("table " + entry.table()
@@ -82,7 +108,8 @@ public final class ReversalScripts {
             if (entry.kind() != StatementKind.INSERT) {
                 requireSameShape(catalog, entry, columns, manifest.runId());
             }
-            undo(entry, columns, manifest.statementsSavingInto(entry.rescueTable()) > 1).ifPresent(statements::add);
+            undo(entry, columns, manifest.statementsSavingInto(entry.rescueTable()) > 1, assigned(manifest, entry))
+                    .ifPresent(statements::add);
         }
         return statements;
     }
@@ -104,16 +131,19 @@ public final class ReversalScripts {
      *
      * @param severalStatements whether more than one statement saved into it; for UPDATEs a row may then be saved
      *                          more than once, and its oldest copy (lowest statement number) holds the original values
+     * @param assigned          for UPDATEs, the columns they assigned, or null when unknown (then every column): only
+     *                          these are put back, so a forced reversal leaves columns the run never touched alone
      */
     private static Optional<String> undo(RescueManifest.Entry entry, List<TableCatalog.CatalogColumn> columns,
-                                         boolean severalStatements) {
+                                         boolean severalStatements, Set<String> assigned) {
         List<String> keys = entry.keyColumns();
         List<String> writable = columns.stream().filter(c -> !c.generated()).map(TableCatalog.CatalogColumn::name).toList();
         List<String> values = writable.stream().filter(c -> !keys.contains(c)).toList();
+        List<String> restored = assigned == null ? values : values.stream().filter(assigned::contains).toList();
         String saved = entry.rescueTable();
         return switch (entry.kind()) {
-            case UPDATE -> values.isEmpty() ? Optional.empty() : Optional.of("UPDATE " + entry.table() + " AS live SET "
-                    + String.join(", ", values.stream().map(c -> Sql.quote(c) + " = saved." + Sql.quote(c)).toList())
+            case UPDATE -> restored.isEmpty() ? Optional.empty() : Optional.of("UPDATE " + entry.table() + " AS live SET "
+                    + String.join(", ", restored.stream().map(c -> Sql.quote(c) + " = saved." + Sql.quote(c)).toList())
                     + "\n  FROM " + (severalStatements ? "(SELECT DISTINCT ON (" + Sql.columns(keys) + ") * FROM " + saved
                     + " ORDER BY " + Sql.columns(keys) + ", " + Sql.quote(RescueTableNames.STATEMENT_COLUMN) + ")" : saved)
                     + " AS saved WHERE " + Sql.sameKey("live", "saved", keys));
@@ -127,5 +157,19 @@ public final class ReversalScripts {
                     + Sql.sameKey("live", "saved", keys));
             default -> throw new IllegalStateException(entry.kind() + " is never saved");
         };
+    }
+
+    /** The columns the UPDATEs saving into an entry's rescue table assigned; null when one of them does not say. */
+    private static Set<String> assigned(RescueManifest manifest, RescueManifest.Entry entry) {
+        Set<String> columns = new HashSet<>();
+        for (RescueManifest.Entry saver : manifest.statements()) {
+            if (entry.rescueTable().equals(saver.rescueTable())) {
+                if (saver.assignedColumns() == null) {
+                    return null;
+                }
+                columns.addAll(saver.assignedColumns());
+            }
+        }
+        return columns;
     }
 }

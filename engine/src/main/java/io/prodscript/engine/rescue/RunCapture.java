@@ -1,5 +1,6 @@
 package io.prodscript.engine.rescue;
 
+import io.prodscript.engine.Refusal;
 import io.prodscript.engine.execution.Failure;
 import io.prodscript.engine.execution.RunRequest;
 import io.prodscript.engine.execution.RunResult;
@@ -32,9 +33,10 @@ final class RunCapture {
     private final CaptureMethod method;
     private final Clock clock;
     private final Map<Integer, PlannedCapture> planned = new LinkedHashMap<>();
+    /** The copy-first query of each statement saved before it runs, by statement number. */
+    private final Map<Integer, String> copies = new HashMap<>();
     private final Map<Integer, Long> rowsAffected = new HashMap<>();
     private final List<SavedChanges> saved = new ArrayList<>();
-    private boolean returningOld;
     private Instant expiresAt;
 
     RunCapture(RunRequest request, CaptureMethod method, Clock clock) {
@@ -49,18 +51,29 @@ final class RunCapture {
         if (plan.directives().rescueNone() != null) {
             return Optional.empty();
         }
-        CapturePlanner.Result result = new CapturePlanner(session.handle()).plan(plan, request.runId());
+        CapturePlanner.Result result = new CapturePlanner(session.handle(), request.target().rescueSchema())
+                .plan(plan, request.runId());
         if (result.refusal() != null) {
             return Optional.of(result.refusal());
         }
+        if (result.captures().isEmpty()) {
+            return Optional.empty();
+        }
+        boolean returningOld = method == CaptureMethod.AUTOMATIC && serverVersion(session.handle()) >= RETURNING_OLD_SINCE;
         for (PlannedCapture capture : result.captures()) {
-            planned.put(capture.write().planned().number(), capture);
+            planned.put(capture.number(), capture);
+            boolean copyFirst = !capture.cascades().isEmpty() || capture.kind() == StatementKind.UPDATE && !returningOld;
+            if (copyFirst) {
+                try {
+                    copies.put(capture.number(), CaptureSql.copyFirst(capture));
+                } catch (Refusal refusal) {
+                    return Optional.of(new Failure(capture.number(), capture.write().planned().line(),
+                            refusal.getMessage().replaceFirst("^line \\d+: ", "")));
+                }
+            }
         }
-        if (!planned.isEmpty()) {
-            returningOld = method == CaptureMethod.AUTOMATIC && serverVersion(session.handle()) >= RETURNING_OLD_SINCE;
-            expiresAt = clock.instant().plus(retention());
-            ensureSchema(session.handle());
-        }
+        expiresAt = clock.instant().plus(retention());
+        ensureSchema(session.handle(), request.target().rescueSchema());
         return Optional.empty();
     }
 
@@ -73,47 +86,97 @@ final class RunCapture {
     }
 
     private long capture(PlannedCapture capture, RunSession session) throws SQLException {
+        Handle handle = session.handle();
         if (capture.createsTable()) {
-            Sql.execute(session.handle(), CaptureSql.createTable(capture));
-            describe(session.handle(), capture);
+            create(handle, capture.qualifiedRescueTable(), CaptureSql.createTable(capture), capture, null);
         }
-        long rows;
-        if (capture.kind() == StatementKind.UPDATE && !returningOld) {
-            long copied = session.execute(CaptureSql.copyFirst(capture));
-            rows = session.execute(capture.write().planned().sql());
-            if (copied != rows) {
-                // Same snapshot, same condition: only a volatile condition or a trigger that skips rows gets here.
-                throw new SQLException("rescue copied " + copied + " row(s) before statement " + capture.number()
-                        + " but it changed " + rows + "; its WHERE clause or a trigger does not give the same rows"
-                        + " twice, so its changes cannot be saved exactly");
-            }
-        } else {
-            rows = session.execute(CaptureSql.singlePass(capture, returningOld));
+        String copy = copies.get(capture.number());
+        if (copy == null) {
+            long rows = session.execute(CaptureSql.singlePass(capture));
+            saved.add(new SavedChanges(capture, rows, List.of()));
+            return rows;
         }
-        saved.add(new SavedChanges(capture, rows));
+        long copied = session.execute(copy);
+        List<Long> reached = new ArrayList<>();
+        for (CascadeCapture cascade : capture.cascades()) {
+            reached.add(saveCascade(session, capture, cascade));
+        }
+        List<String> outcome = session.firstRow(CaptureSql.checkedRun(capture));
+        long rows = Long.parseLong(outcome.get(0));
+        long unsaved = Long.parseLong(outcome.get(1));
+        if (rows != copied || unsaved > 0) {
+            // Same snapshot, same condition: only a volatile condition or a trigger that skips rows gets here.
+            throw new SQLException("rescue saved " + copied + " row(s) before statement " + capture.number()
+                    + " but it changed " + rows + ", " + unsaved + " of them not among those saved; its condition or a"
+                    + " trigger does not give the same rows twice, so its changes cannot be saved exactly");
+        }
+        saved.add(new SavedChanges(capture, rows, reached));
         return rows;
+    }
+
+    /** Saves the rows one foreign key will reach; a table without key may be reached by no row at all. */
+    private long saveCascade(RunSession session, PlannedCapture capture, CascadeCapture cascade) throws SQLException {
+        if (cascade.keyColumns().isEmpty()) {
+            long rows = Long.parseLong(session.firstRow(CaptureSql.countCascade(cascade, capture.number())).get(0));
+            if (rows > 0) {
+                throw new SQLException("statement " + capture.number() + " would change " + rows + " row(s) of "
+                        + cascade.table().qualified() + " through " + cascade.reachedThrough() + ", a table with no"
+                        + " primary key or unique key on NOT NULL columns, so rescue could not put them back; change"
+                        + " those rows first, or give the table a key", "P0001");
+            }
+            return 0;
+        }
+        create(session.handle(), cascade.qualifiedRescueTable(), CaptureSql.createCascadeTable(cascade), capture, cascade);
+        return session.execute(CaptureSql.saveCascade(cascade, capture.number()));
+    }
+
+    /** Creates a rescue table no wider open than its source: nobody but its owner reads it, whatever the defaults. */
+    private void create(Handle handle, String rescueTable, String createSql, PlannedCapture capture,
+                        CascadeCapture cascade) throws SQLException {
+        Sql.execute(handle, createSql);
+        describe(handle, rescueTable, capture, cascade);
+        List<String> grantees = handle.createQuery("""
+                        SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
+                          FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) AS a
+                          LEFT JOIN pg_roles r ON r.oid = a.grantee
+                         WHERE c.oid = to_regclass(:table) AND a.grantee <> c.relowner""")
+                .bind("table", rescueTable).mapTo(String.class).list();
+        List<String> revoked = new ArrayList<>(List.of("PUBLIC"));
+        grantees.stream().filter(g -> !g.equals("PUBLIC")).forEach(revoked::add);
+        Sql.execute(handle, "REVOKE ALL ON " + rescueTable + " FROM " + String.join(", ", revoked));
+        Sql.execute(handle, "ALTER TABLE " + rescueTable + " ENABLE ROW LEVEL SECURITY");
     }
 
     /** Records the manifest and the rescue tables in the ledger, in the run's transaction. */
     void beforeCommit(RunSession session) {
         String transactionId = session.handle().createQuery("SELECT pg_current_xact_id()::text").mapTo(String.class).one();
-        new RescueRegistry(session.handle()).record(manifest(session.handle(), transactionId), request.plan().revertSql());
+        new RescueRegistry(session.handle()).record(manifest(session, transactionId), request.plan().revertSql());
     }
 
-    /** What the run saved (for a rehearsal: what a run would save). */
+    /** What the run saved (for a rehearsal: what a run would save), cascaded rows after their statement's own. */
     RunResult.Rescue report() {
-        List<RunResult.RescueCapture> captures = saved.stream().map(s -> new RunResult.RescueCapture(
-                s.capture().number(), s.capture().write().planned().line(), s.capture().kind(),
-                s.capture().table().qualified(), s.capture().qualifiedRescueTable(), s.capture().keyColumns(),
-                s.rows())).toList();
+        List<RunResult.RescueCapture> captures = new ArrayList<>();
+        for (SavedChanges s : saved) {
+            PlannedCapture c = s.capture();
+            int line = c.write().planned().line();
+            captures.add(new RunResult.RescueCapture(c.number(), line, c.kind(), c.table().qualified(),
+                    c.qualifiedRescueTable(), c.keyColumns(), s.rows(), null));
+            for (int i = 0; i < s.cascaded().size(); i++) {
+                CascadeCapture cascade = c.cascades().get(i);
+                if (!cascade.keyColumns().isEmpty()) {
+                    captures.add(new RunResult.RescueCapture(c.number(), line, cascade.kind(), cascade.table().qualified(),
+                            cascade.qualifiedRescueTable(), cascade.keyColumns(), s.cascaded().get(i), cascade.reachedThrough()));
+                }
+            }
+        }
         return new RunResult.Rescue(request.plan().directives().rescueNone(), reversal(),
                 saved.isEmpty() ? null : expiresAt, captures);
     }
 
-    private RescueManifest manifest(Handle handle, String transactionId) {
+    private RescueManifest manifest(RunSession session, String transactionId) {
         Map<Integer, SavedChanges> byStatement = new HashMap<>();
         saved.forEach(s -> byStatement.put(s.capture().number(), s));
-        Map<Integer, List<String>> keyRanges = keyRanges(handle);
+        Map<Integer, List<String>> keyRanges = keyRanges(session.handle());
         List<RescueManifest.Entry> entries = new ArrayList<>();
         for (PlannedStatement statement : request.plan().statements()) {
             if (statement.kind() == StatementKind.SELECT || !rowsAffected.containsKey(statement.number())) {
@@ -121,24 +184,52 @@ final class RunCapture {
             }
             long rows = statement.kind().changesRows() ? rowsAffected.get(statement.number()) : 0;
             SavedChanges s = byStatement.get(statement.number());
-            entries.add(s == null
-                    ? new RescueManifest.Entry(statement.number(), statement.line(), statement.kind(),
-                            statement.tables().isEmpty() ? null : String.join(", ", statement.tables()), rows,
-                            null, null, null, null, null, null)
-                    : new RescueManifest.Entry(statement.number(), statement.line(), statement.kind(),
-                            s.capture().table().qualified(), rows, s.capture().qualifiedRescueTable(),
-                            s.capture().keyColumns(), s.rows(), range(keyRanges, statement, 0), range(keyRanges, statement, 1),
-                            expiresAt));
+            if (s == null) {
+                entries.add(new RescueManifest.Entry(statement.number(), statement.line(), statement.kind(),
+                        statement.tables().isEmpty() ? null : String.join(", ", statement.tables()), rows,
+                        null, null, null, null, null, null, null, null));
+                continue;
+            }
+            PlannedCapture c = s.capture();
+            List<String> range = keyRanges.get(statement.number());
+            entries.add(new RescueManifest.Entry(statement.number(), statement.line(), statement.kind(),
+                    c.table().qualified(), rows, c.qualifiedRescueTable(), c.keyColumns(), s.rows(),
+                    range == null ? null : range.get(0), range == null ? null : range.get(1), expiresAt,
+                    assignedColumns(c, session), null));
+            for (int i = 0; i < s.cascaded().size(); i++) {
+                CascadeCapture cascade = c.cascades().get(i);
+                if (!cascade.keyColumns().isEmpty()) {
+                    entries.add(new RescueManifest.Entry(statement.number(), statement.line(), cascade.kind(),
+                            cascade.table().qualified(), s.cascaded().get(i), cascade.qualifiedRescueTable(),
+                            cascade.keyColumns(), s.cascaded().get(i), null, null, expiresAt,
+                            cascade.kind() == StatementKind.UPDATE ? cascade.assignedColumns() : null, cascade.reachedThrough()));
+                }
+            }
         }
         Plan plan = request.plan();
         return new RescueManifest(RescueManifest.VERSION, request.runId(), plan.scriptPath(), plan.checksum(),
-                request.target().name(), transactionId, plan.directives().rescueNone(), reversal(), entries);
+                request.target().name(), transactionId, plan.directives().rescueNone(), reversal(), entries,
+                session.firingTriggers(), plan.directives().functionsReviewed());
     }
 
-    /** The smallest and largest saved key of every statement that saved rows, by statement number. */
+    /**
+     * The columns an UPDATE changed: those its SET list assigns, or null (every column) when a BEFORE UPDATE row
+     * trigger fires on its table, since that trigger may change any of them.
+     */
+    private static List<String> assignedColumns(PlannedCapture capture, RunSession session) {
+        boolean rewritten = session.firingTriggers().stream().anyMatch(t -> t.table().equals(capture.table().qualified())
+                && t.fires().startsWith("BEFORE") && t.fires().contains("UPDATE") && t.fires().endsWith("ROW"));
+        return capture.kind() != StatementKind.UPDATE || rewritten ? null : capture.write().updatedColumns().stream().sorted().toList();
+    }
+
+    /**
+     * The smallest and largest saved key of every statement that saved rows, by statement number; only for a
+     * one-column integer key, whose values number rows without saying anything about them (a natural key, such as
+     * an e-mail address, is row data and stays out of the manifest).
+     */
     private Map<Integer, List<String>> keyRanges(Handle handle) {
         Map<String, List<SavedChanges>> byTable = new LinkedHashMap<>();
-        saved.stream().filter(s -> s.rows() > 0)
+        saved.stream().filter(s -> s.rows() > 0 && integerKey(handle, s.capture()))
                 .forEach(s -> byTable.computeIfAbsent(s.capture().qualifiedRescueTable(), t -> new ArrayList<>()).add(s));
         Map<Integer, List<String>> ranges = new HashMap<>();
         byTable.forEach((table, savers) -> handle.createQuery(CaptureSql.keyRanges(table, savers.get(0).capture().keyColumns(),
@@ -148,9 +239,12 @@ final class RunCapture {
         return ranges;
     }
 
-    private static String range(Map<Integer, List<String>> ranges, PlannedStatement statement, int end) {
-        List<String> range = ranges.get(statement.number());
-        return range == null ? null : range.get(end);
+    private static boolean integerKey(Handle handle, PlannedCapture capture) {
+        return capture.keyColumns().size() == 1 && handle.createQuery("""
+                        SELECT atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
+                          FROM pg_attribute WHERE attrelid = :oid AND attname = :column""")
+                .bind("oid", capture.table().oid()).bind("column", capture.keyColumns().get(0))
+                .mapTo(Boolean.class).one();
     }
 
     private String reversal() {
@@ -167,17 +261,20 @@ final class RunCapture {
     }
 
     /** The rescue table's comment says whose it is, so an operator browsing the schema needs no ledger. */
-    private void describe(Handle handle, PlannedCapture capture) throws SQLException {
+    private void describe(Handle handle, String rescueTable, PlannedCapture capture, CascadeCapture cascade) throws SQLException {
         PlannedStatement statement = capture.write().planned();
-        String text = "prodscript rescue table: " + (capture.kind() == StatementKind.INSERT ? "keys of the rows inserted by"
-                : "rows as they were before") + " statement " + statement.number() + " (line " + statement.line() + ", "
-                + capture.kind() + " " + capture.table().qualified() + ") and the " + capture.kind()
-                + " statements of that table right after it, column " + RescueTableNames.STATEMENT_COLUMN
+        String what = cascade != null ? "rows of " + cascade.table().qualified() + " as they were before statement "
+                + statement.number() + " (line " + statement.line() + ", " + capture.kind() + " " + capture.table().qualified()
+                + ") reached them through " + cascade.reachedThrough()
+                : (capture.kind() == StatementKind.INSERT ? "keys of the rows inserted by" : "rows as they were before")
+                + " statement " + statement.number() + " (line " + statement.line() + ", " + capture.kind() + " "
+                + capture.table().qualified() + ") and the " + capture.kind() + " statements of that table right after it";
+        String text = "prodscript rescue table: " + what + ", column " + RescueTableNames.STATEMENT_COLUMN
                 + " saying which; run " + request.runId() + ", script " + request.plan().scriptPath()
                 + " sha256 " + request.plan().checksum() + "; expires " + expiresAt;
         // COMMENT takes no parameters; format(%L) quotes the text server-side, whatever the script path contains.
         String sql = handle.createQuery("SELECT format('COMMENT ON TABLE %s IS %L', :table, :text)")
-                .bind("table", capture.qualifiedRescueTable()).bind("text", text).mapTo(String.class).one();
+                .bind("table", rescueTable).bind("text", text).mapTo(String.class).one();
         Sql.execute(handle, sql);
     }
 
@@ -189,22 +286,22 @@ final class RunCapture {
      * Creates the rescue schema when it is missing. Two first runs racing to create it would see a duplicate-key
      * error; the savepoint lets the loser carry on with the schema the winner made.
      */
-    private static void ensureSchema(Handle handle) throws SQLException {
-        boolean exists = handle.createQuery("SELECT to_regnamespace(:s) IS NOT NULL").bind("s", RescueTableNames.SCHEMA)
+    private static void ensureSchema(Handle handle, String schema) throws SQLException {
+        boolean exists = handle.createQuery("SELECT to_regnamespace(:s) IS NOT NULL").bind("s", RescueTableNames.quoted(schema))
                 .mapTo(Boolean.class).one();
         if (exists) {
             return;
         }
         Savepoint savepoint = handle.getConnection().setSavepoint();
         try {
-            Sql.execute(handle, "CREATE SCHEMA IF NOT EXISTS " + RescueTableNames.SCHEMA);
+            Sql.execute(handle, "CREATE SCHEMA IF NOT EXISTS " + RescueTableNames.quoted(schema));
             handle.getConnection().releaseSavepoint(savepoint);
         } catch (SQLException e) {
             handle.getConnection().rollback(savepoint);
         }
     }
 
-    /** What one statement saved. */
-    private record SavedChanges(PlannedCapture capture, long rows) {
+    /** What one statement saved: its own rows, and the rows each of its cascades reached, in the capture's order. */
+    private record SavedChanges(PlannedCapture capture, long rows, List<Long> cascaded) {
     }
 }

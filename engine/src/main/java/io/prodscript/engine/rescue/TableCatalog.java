@@ -48,23 +48,46 @@ final class TableCatalog {
 
     /**
      * The foreign keys of other tables that reference this one and act when a referenced row is deleted or its
-     * referenced columns change (CASCADE, SET NULL, SET DEFAULT): such changes happen inside the statement, out of
-     * rescue's sight.
+     * referenced columns change (CASCADE, SET NULL, SET DEFAULT): such changes happen inside the statement, so rescue
+     * saves the rows they will reach before it runs.
      */
     List<Reference> actingReferences(long oid) {
         return handle.createQuery("""
                         SELECT format('constraint %I of %s', con.conname, con.conrelid::regclass),
                                nullif(con.confdeltype, 'a'), nullif(con.confupdtype, 'a'),
-                               array(SELECT a.attname::text FROM pg_attribute a
-                                      WHERE a.attrelid = con.confrelid AND a.attnum = ANY (con.confkey))
+                               array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+                                       JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord),
+                               array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+                                       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord),
+                               c.oid, format('%I.%I', n.nspname, c.relname), c.relname
                           FROM pg_constraint con
+                          JOIN pg_class c ON c.oid = con.conrelid
+                          JOIN pg_namespace n ON n.oid = c.relnamespace
                          WHERE con.contype = 'f' AND con.confrelid = :oid
                            AND (con.confdeltype IN ('c', 'n', 'd') OR con.confupdtype IN ('c', 'n', 'd'))
                          ORDER BY con.conname""")
                 .bind("oid", oid)
                 .map((rs, ctx) -> new Reference(rs.getString(1), action(rs.getString(2)), action(rs.getString(3)),
-                        Arrays.asList((String[]) rs.getArray(4).getArray())))
+                        Arrays.asList((String[]) rs.getArray(4).getArray()), Arrays.asList((String[]) rs.getArray(5).getArray()),
+                        new CatalogTable(rs.getLong(6), rs.getString(7), rs.getString(8))))
                 .list();
+    }
+
+    /**
+     * Why rows of this table cannot be saved by key, or empty: a foreign table's rows live on another server, and a
+     * table with inheritance children (not partitions) hands statements the children's rows too, which its keys do
+     * not identify.
+     */
+    Optional<String> unsaveable(CatalogTable table) {
+        return handle.createQuery("""
+                        SELECT CASE WHEN c.relkind = 'f' THEN 'table ' || :name || ' is a foreign table: its rows live on'
+                                        || ' another server, outside this transaction'
+                                    WHEN c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid)
+                                    THEN 'table ' || :name || ' has inheritance children, whose rows a statement on it changes'
+                                        || ' too and its keys do not identify' END
+                          FROM pg_class c WHERE c.oid = :oid""")
+                .bind("oid", table.oid()).bind("name", table.qualified())
+                .mapTo(String.class).findOne();
     }
 
     /** PostgreSQL's one-letter referential action, in words; null for the ones that change nothing (NO ACTION, RESTRICT). */
@@ -105,18 +128,29 @@ final class TableCatalog {
      * @param constraint  the constraint and its table, for a message
      * @param onDelete    what it does when a referenced row is deleted, or null when that changes nothing
      * @param onUpdate    what it does when referenced columns change, or null when that changes nothing
-     * @param columns     the referenced columns
+     * @param columns     the referenced columns, in the key's order
+     * @param referencing the referencing table's columns, in the same order
+     * @param table       the referencing table
      */
-    record Reference(String constraint, String onDelete, String onUpdate, List<String> columns) {
-        /** What the reference does to another table when a statement of this kind, assigning these columns, runs. */
-        Optional<String> effectOf(StatementKind kind, Set<String> updatedColumns) {
+    record Reference(String constraint, String onDelete, String onUpdate, List<String> columns, List<String> referencing,
+                     CatalogTable table) {
+        /**
+         * What the reference does to the referencing table's rows when a statement of this kind, assigning these
+         * columns, changes referenced rows: deletes them (DELETE), assigns its columns (UPDATE), or nothing.
+         */
+        Optional<StatementKind> effectOf(StatementKind kind, Set<String> updatedColumns) {
             if (kind == StatementKind.DELETE && onDelete != null) {
-                return Optional.of(constraint + " (ON DELETE " + onDelete + ")");
+                return Optional.of(onDelete.equals("CASCADE") ? StatementKind.DELETE : StatementKind.UPDATE);
             }
             if (kind == StatementKind.UPDATE && onUpdate != null && columns.stream().anyMatch(updatedColumns::contains)) {
-                return Optional.of(constraint + " (ON UPDATE " + onUpdate + ")");
+                return Optional.of(StatementKind.UPDATE);
             }
             return Optional.empty();
+        }
+
+        /** {@code constraint … of … (ON DELETE CASCADE)}. */
+        String describe(StatementKind kind) {
+            return constraint + " (ON " + kind + " " + (kind == StatementKind.DELETE ? onDelete : onUpdate) + ")";
         }
     }
 }

@@ -23,6 +23,7 @@ public final class DirectiveParser {
     private static final Pattern DURATION = Pattern.compile("^(\\d+)\\s*(ms|s|min|h|d)$");
     private static final Pattern EXPECT_ROWS = Pattern.compile("^(#?\\d+|[A-Za-z_][\\w$.\"]*)\\s*:\\s*(\\d+)(\\.\\.(\\d+)?)?$");
     private static final Pattern RESCUE_NONE = Pattern.compile("^none\\s*:\\s*(\\S.*)$");
+    private static final Pattern ACKNOWLEDGEMENT = Pattern.compile("^([A-Za-z_\"][\\w$.\" ]*?)\\s*:\\s*(\\S.*)$");
 
     private DirectiveParser() {
     }
@@ -101,10 +102,14 @@ public final class DirectiveParser {
         private boolean allowDestructive;
         private String rescueNone;
         private Duration rescueRetention;
+        private final List<Directives.Acknowledgement> functionsReviewed = new ArrayList<>();
+        private final List<Directives.Acknowledgement> triggersFire = new ArrayList<>();
+        private String triggersSuppressed;
         private final List<String> seen = new ArrayList<>();
 
         void add(String name, String value, int line) {
-            boolean repeatable = name.equals("expect-rows") || name.equals("assert");
+            boolean repeatable = name.equals("expect-rows") || name.equals("assert")
+                    || name.equals("functions-reviewed") || name.equals("triggers-fire");
             if (!repeatable && seen.contains(name)) {
                 throw new Refusal("@" + name + " is given twice", line);
             }
@@ -120,13 +125,17 @@ public final class DirectiveParser {
                 case "allow-destructive" -> allowDestructive = flag(name, value, line);
                 case "rescue" -> rescueNone = rescueNone(value, line);
                 case "rescue-retention" -> rescueRetention = duration(name, value, line, LONGEST_RETENTION, "36500d");
+                case "functions-reviewed" -> functionsReviewed.add(acknowledgement(name, value, line));
+                case "triggers-fire" -> triggersFire.add(acknowledgement(name, value, line));
+                case "triggers-suppressed" -> triggersSuppressed = required(name, value, line);
                 default -> throw new Refusal("unknown directive @" + name + " (see docs/script-format.md)", line);
             }
         }
 
         Directives build() {
             return new Directives(description, ticket, expectations, assertions, statementTimeout, lockTimeout,
-                    allowFullTable, allowDestructive, rescueNone, rescueRetention);
+                    allowFullTable, allowDestructive, rescueNone, rescueRetention, functionsReviewed, triggersFire,
+                    triggersSuppressed);
         }
 
         private static String required(String name, String value, int line) {
@@ -176,6 +185,15 @@ public final class DirectiveParser {
                 throw new Refusal("@rescue must be written '@rescue none: <reason>'", line);
             }
             return m.group(1).trim();
+        }
+
+        /** {@code <name>: <reason>}, e.g. {@code normalize_email: pure, writes nothing}. */
+        private static Directives.Acknowledgement acknowledgement(String name, String value, int line) {
+            Matcher m = ACKNOWLEDGEMENT.matcher(value.trim());
+            if (!m.matches()) {
+                throw new Refusal("@" + name + " must be written '@" + name + " <name>: <reason>'", line);
+            }
+            return new Directives.Acknowledgement(line, m.group(1).trim(), m.group(2).trim());
         }
 
         private static Directives.RowExpectation expectation(String value, int line) {

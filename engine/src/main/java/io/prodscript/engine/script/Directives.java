@@ -17,6 +17,9 @@ import java.util.List;
  * @param allowDestructive  {@code @allow-destructive}: DROP SCHEMA and DROP/TRUNCATE … CASCADE are intended
  * @param rescueNone        {@code @rescue none: reason}: the script runs without a way back, for this reason; or null
  * @param rescueRetention   {@code @rescue-retention}: how long rescue tables are kept, or null for the target's default
+ * @param functionsReviewed {@code @functions-reviewed name: reason}: user-defined VOLATILE functions the script may call
+ * @param triggersFire      {@code @triggers-fire name: reason}: triggers the script's writes may fire
+ * @param triggersSuppressed {@code @triggers-suppressed <reason>}: a reversal runs with triggers suppressed, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Directives(
@@ -29,11 +32,16 @@ public record Directives(
         boolean allowFullTable,
         boolean allowDestructive,
         String rescueNone,
-        Duration rescueRetention) {
+        Duration rescueRetention,
+        List<Acknowledgement> functionsReviewed,
+        List<Acknowledgement> triggersFire,
+        String triggersSuppressed) {
 
     public Directives {
         expectedRows = List.copyOf(expectedRows);
         assertions = List.copyOf(assertions);
+        functionsReviewed = List.copyOf(functionsReviewed);
+        triggersFire = List.copyOf(triggersFire);
     }
 
     /**
@@ -68,5 +76,16 @@ public record Directives(
      * @param sql  the query
      */
     public record Assertion(int line, String sql) {
+    }
+
+    /**
+     * A database object the script names on purpose, with the author's reason, for approvers to read:
+     * {@code @functions-reviewed} and {@code @triggers-fire}.
+     *
+     * @param line   the directive's line in the script
+     * @param name   the object's name as written, e.g. {@code normalize_email} or {@code app.orders_audit}
+     * @param reason why it is acceptable
+     */
+    public record Acknowledgement(int line, String name, String reason) {
     }
 }

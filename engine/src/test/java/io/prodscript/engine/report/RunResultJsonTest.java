@@ -24,7 +24,7 @@ class RunResultJsonTest {
 
         JsonNode json = Json.mapper().readTree(Json.pretty(outcome.result()));
         assertEquals(List.of("runId", "mode", "status", "scriptPath", "checksum", "target", "requestedBy", "startedAt",
-                "finishedAt", "statements", "checks", "notices", "rescue", "rowsChanged", "durationMillis"), names(json));
+                "finishedAt", "statements", "checks", "notices", "rescue", "triggers", "rowsChanged", "durationMillis"), names(json));
         assertEquals("REHEARSE", json.get("mode").asText());
         assertEquals("REHEARSED", json.get("status").asText());
         assertEquals(List.of("number", "line", "kind", "tables", "rows", "durationMillis"), names(json.get("statements").get(0)));

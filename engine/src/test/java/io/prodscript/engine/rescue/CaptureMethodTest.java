@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * wrong copy.
  */
 class CaptureMethodTest {
-    private static final String SCRIPT = "UPDATE items SET qty = qty + 1 WHERE id <= 10;";
+    private static final String SCRIPT = "-- @triggers-fire items_skip_locked: leaves locked items alone\nUPDATE items SET qty = qty + 1 WHERE id <= 10;";
     private TestDatabase db;
 
     @BeforeEach
@@ -48,7 +48,7 @@ class CaptureMethodTest {
         String before = DatabaseContents.digest(db, "public");
         RunResult run = new Rescue(db, CaptureMethod.COPY_FIRST).run(SCRIPT, Mode.RUN);
         assertEquals(RunStatus.FAILED, run.status());
-        assertTrue(run.failure().reason().contains("rescue copied 10 row(s) before statement 1 but it changed 7"), run.failure().reason());
+        assertTrue(run.failure().reason().contains("rescue saved 10 row(s) before statement 1 but it changed 7"), run.failure().reason());
         assertEquals(before, DatabaseContents.digest(db, "public"));
     }
 }

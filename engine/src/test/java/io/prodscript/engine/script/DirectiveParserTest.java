@@ -105,4 +105,28 @@ class DirectiveParserTest {
     void emptyRevertSectionIsRefused() {
         assertEquals(2, refusal("SELECT 1;\n-- @revert\n\n").line().getAsInt());
     }
+
+    @Test
+    void readsAcknowledgementsOfFunctionsAndTriggers() {
+        Directives d = DirectiveParser.parse("""
+                -- @functions-reviewed normalize_email: pure, writes nothing
+                -- @functions-reviewed app."Odd Name" : reads only
+                -- @triggers-fire orders_audit: writes audit rows, acceptable
+                -- @triggers-suppressed the reversal puts rows back as they were
+                SELECT 1;
+                """).directives();
+        assertEquals(new Directives.Acknowledgement(1, "normalize_email", "pure, writes nothing"), d.functionsReviewed().get(0));
+        assertEquals(new Directives.Acknowledgement(2, "app.\"Odd Name\"", "reads only"), d.functionsReviewed().get(1));
+        assertEquals(new Directives.Acknowledgement(3, "orders_audit", "writes audit rows, acceptable"), d.triggersFire().get(0));
+        assertEquals("the reversal puts rows back as they were", d.triggersSuppressed());
+    }
+
+    @Test
+    void anAcknowledgementNeedsANameAndAReason() {
+        for (String line : new String[] {"-- @functions-reviewed bump", "-- @triggers-fire orders_audit:", "-- @triggers-fire : why",
+            "-- @triggers-suppressed"}) {
+            Refusal refusal = assertThrows(Refusal.class, () -> DirectiveParser.parse(line + "\nSELECT 1;\n"), line);
+            assertEquals(1, refusal.line().getAsInt());
+        }
+    }
 }

@@ -1,0 +1,185 @@
+package io.prodscript.engine.containment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Finds the functions a piece of SQL calls, by reading its tokens: every name, plain, quoted or schema-qualified,
+ * followed by an opening parenthesis, outside strings, quoted bodies and comments. Names that merely look like calls
+ * (a column list after {@code INSERT INTO t}, a type modifier after {@code AS}) are left out by the word before them;
+ * anything else that is not a function (a keyword like {@code IN} or {@code EXISTS}) finds nothing in the catalog and
+ * is ignored there.
+ */
+final class FunctionCalls {
+    /** Words after which {@code name (} is a table, type or definition, not a call. */
+    private static final Set<String> NOT_A_CALL_AFTER = Set.of("INTO", "TABLE", "REFERENCES", "AS", "FUNCTION",
+            "PROCEDURE", "ROUTINE", "AGGREGATE", "TYPE", "INDEX", "VIEW", "ONLY");
+
+    private FunctionCalls() {
+    }
+
+    /**
+     * One call as written.
+     *
+     * @param schema the schema it is qualified with (as the catalog spells it), or null
+     * @param name   the function's name as the catalog spells it
+     * @param line   the line of the text it is on, counting the text's first line as 0
+     */
+    record Call(String schema, String name, int line) {
+        String written() {
+            return schema == null ? name : schema + "." + name;
+        }
+    }
+
+    /** The statement's first word in lower case, or an empty string. */
+    static String firstWord(String sql) {
+        return tokens(sql, false).stream().findFirst().map(t -> t.name() == null || t.quoted() ? "" : t.name()).orElse("");
+    }
+
+    /**
+     * The calls in a statement. The body of a {@code DO} block is read as SQL too (PL/pgSQL calls functions the same
+     * way); a query it builds as text and runs with {@code EXECUTE} cannot be read.
+     */
+    static List<Call> in(String sql) {
+        List<Token> tokens = tokens(sql, firstWord(sql).equals("do"));
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (!token.isOpenParenthesis() || i == 0 || tokens.get(i - 1).name == null) {
+                continue;
+            }
+            int last = i - 1;
+            int first = last;
+            while (first >= 2 && tokens.get(first - 1).isDot() && tokens.get(first - 2).name != null) {
+                first -= 2;
+            }
+            Token before = first > 0 ? tokens.get(first - 1) : null;
+            if (before != null && (before.isDot() || !before.quoted() && before.name() != null
+                    && NOT_A_CALL_AFTER.contains(before.name.toUpperCase(Locale.ROOT)))) {
+                continue;
+            }
+            String schema = first == last ? null : tokens.get(last - 2).name;
+            calls.add(new Call(schema, tokens.get(last).name, tokens.get(last).line));
+        }
+        return calls;
+    }
+
+    /** A name (with whether it was quoted) or a single punctuation character; strings and comments are skipped. */
+    private record Token(String name, boolean quoted, char symbol, int line) {
+        boolean isOpenParenthesis() {
+            return name == null && symbol == '(';
+        }
+
+        boolean isDot() {
+            return name == null && symbol == '.';
+        }
+    }
+
+    private static List<Token> tokens(String sql, boolean readBodies) {
+        List<Token> tokens = new ArrayList<>();
+        int line = 0;
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            int start = i;
+            if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                while (i < n && sql.charAt(i) != '\n') {
+                    i++;
+                }
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int depth = 0;
+                do {
+                    if (sql.startsWith("/*", i)) {
+                        depth++;
+                        i += 2;
+                    } else if (sql.startsWith("*/", i)) {
+                        depth--;
+                        i += 2;
+                    } else {
+                        i++;
+                    }
+                } while (i < n && depth > 0);
+            } else if (c == '\'') {
+                boolean backslashes = i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
+                        && (i < 2 || !isIdentifierPart(sql.charAt(i - 2)));
+                i = endOfQuoted(sql, i, '\'', backslashes);
+            } else if (c == '"') {
+                i = endOfQuoted(sql, i, '"', false);
+                String name = sql.substring(start + 1, i - 1).replace("\"\"", "\"");
+                tokens.add(new Token(name, true, '\0', line));
+            } else if (c == '$' && dollarTag(sql, i) != null) {
+                String tag = dollarTag(sql, i);
+                int close = sql.indexOf(tag, i + tag.length());
+                // A body read as SQL: only its quotes are skipped.
+                i = readBodies ? i + tag.length() : close < 0 ? n : close + tag.length();
+            } else if (isIdentifierStart(c)) {
+                while (i < n && isIdentifierPart(sql.charAt(i))) {
+                    i++;
+                }
+                String word = sql.substring(start, i);
+                // E'…', U&'…', B'…' and X'…' are string prefixes, read with the string that follows.
+                boolean prefix = i < n && (sql.charAt(i) == '\'' || sql.charAt(i) == '&' && word.equalsIgnoreCase("U"));
+                if (!prefix) {
+                    tokens.add(new Token(word.toLowerCase(Locale.ROOT), false, '\0', line));
+                }
+            } else {
+                if (!Character.isWhitespace(c)) {
+                    tokens.add(new Token(null, false, c, line));
+                }
+                i++;
+            }
+            for (int k = start; k < Math.min(i, n); k++) {
+                if (sql.charAt(k) == '\n') {
+                    line++;
+                }
+            }
+        }
+        return tokens;
+    }
+
+    /** The index just past a quoted string or name starting at {@code start}; doubled quotes stay inside. */
+    private static int endOfQuoted(String sql, int start, char quote, boolean backslashes) {
+        int i = start + 1;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (backslashes && c == '\\') {
+                i += 2;
+            } else if (c == quote) {
+                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
+                    i += 2;
+                } else {
+                    return i + 1;
+                }
+            } else {
+                i++;
+            }
+        }
+        return sql.length();
+    }
+
+    /** The dollar-quote tag ({@code $$} or {@code $name$}) starting here, or null ({@code $1} is a parameter). */
+    private static String dollarTag(String sql, int start) {
+        if (start > 0 && isIdentifierPart(sql.charAt(start - 1))) {
+            return null;
+        }
+        int i = start + 1;
+        while (i < sql.length() && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
+            i++;
+        }
+        if (i >= sql.length() || sql.charAt(i) != '$' || i > start + 1 && Character.isDigit(sql.charAt(start + 1))) {
+            return null;
+        }
+        return sql.substring(start, i + 1);
+    }
+
+    private static boolean isIdentifierStart(char c) {
+        return Character.isLetter(c) || c == '_';
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+}

@@ -1,0 +1,169 @@
+package io.prodscript.engine.containment;
+
+import io.prodscript.engine.plan.Plan;
+import io.prodscript.engine.plan.PlannedStatement;
+import io.prodscript.engine.plan.StatementKind;
+import io.prodscript.engine.script.Directives;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Finds the user triggers (not PostgreSQL's internal ones, such as foreign-key checks) that will fire for the
+ * script's writes: on every table a statement writes, for the events it causes there (an UPDATE does not fire an
+ * INSERT trigger), and on every table reached from those through a foreign key that cascades, sets null or sets a
+ * default. Which triggers are enabled depends on the session's
+ * {@code session_replication_role}, so a reversal with triggers suppressed lists only the ones that fire anyway
+ * ({@code ENABLE ALWAYS}, {@code ENABLE REPLICA}). What a trigger's function then writes elsewhere cannot be told from
+ * the catalog: the acknowledgement is where the script's author says.
+ */
+final class TriggerCheck {
+    private static final int INSERT = 4;
+    private static final int DELETE = 8;
+    private static final int UPDATE = 16;
+    private static final int TRUNCATE = 32;
+    private static final int ANY_WRITE = INSERT | DELETE | UPDATE | TRUNCATE;
+
+    private final Handle handle;
+    /** Table names as written, resolved once each: scripts of thousands of statements write few tables. */
+    private final Map<String, Optional<Long>> resolved = new HashMap<>();
+
+    TriggerCheck(Handle handle) {
+        this.handle = handle;
+    }
+
+    /** Each firing trigger with the script's reason; or the first one the script does not acknowledge. */
+    Result check(Plan plan) {
+        Map<Long, PlannedStatement> firstWriter = new LinkedHashMap<>();
+        Map<Long, Integer> events = new LinkedHashMap<>();
+        for (PlannedStatement statement : plan.statements()) {
+            if (statement.kind() == StatementKind.SELECT || statement.kind() == StatementKind.DDL) {
+                continue;
+            }
+            for (String table : statement.tables()) {
+                oid(table).ifPresent(oid -> {
+                    firstWriter.putIfAbsent(oid, statement);
+                    events.merge(oid, eventsOf(statement.kind()), (a, b) -> a | b);
+                });
+            }
+        }
+        List<FiringTrigger> firing = new ArrayList<>();
+        for (Found trigger : found(events)) {
+            Optional<Directives.Acknowledgement> acknowledged = plan.directives().triggersFire().stream()
+                    .filter(a -> trigger.isNamed(a.name())).findFirst();
+            if (acknowledged.isEmpty()) {
+                PlannedStatement writer = firstWriter.get(trigger.origin());
+                return new Result(firing, new Breach(writer.number(), writer.line(), "table " + trigger.table()
+                        + " has trigger " + trigger.name() + " (" + trigger.fires() + "), which fires for this script's"
+                        + " changes and may write what rescue does not save; if that is intended, acknowledge it in the"
+                        + " header with '-- @triggers-fire " + trigger.name() + ": <what it does and why that is fine>'"));
+            }
+            firing.add(new FiringTrigger(trigger.table(), trigger.name(), trigger.fires(), acknowledged.get().reason()));
+        }
+        return new Result(firing, null);
+    }
+
+    /** The triggers on these tables and the tables reached from them, whatever event they fire on, without reasons. */
+    List<FiringTrigger> on(List<String> tables) {
+        Map<Long, Integer> events = new LinkedHashMap<>();
+        for (String table : tables) {
+            oid(table).ifPresent(oid -> events.put(oid, ANY_WRITE));
+        }
+        return found(events).stream().map(t -> new FiringTrigger(t.table(), t.name(), t.fires(), null)).toList();
+    }
+
+    private Optional<Long> oid(String table) {
+        return resolved.computeIfAbsent(table, name -> handle.createQuery("SELECT CAST(to_regclass(:name) AS oid)::bigint")
+                .bind("name", name).mapTo(Long.class).findOne().filter(Objects::nonNull));
+    }
+
+    /**
+     * {@code pg_trigger.tgtype}'s event bits a statement of this kind causes on the table it writes: INSERT 4,
+     * DELETE 8, UPDATE 16; anything else (TRUNCATE, MERGE, …) counts as every event.
+     */
+    private static int eventsOf(StatementKind kind) {
+        return switch (kind) {
+            case INSERT -> INSERT;
+            case DELETE -> DELETE;
+            case UPDATE -> UPDATE;
+            default -> ANY_WRITE;
+        };
+    }
+
+    /**
+     * The enabled user triggers that fire for these events on these tables (by oid), and for the events their acting
+     * foreign keys cause on the tables they reach: a deleted row's CASCADE deletes, its SET NULL or SET DEFAULT
+     * updates, a changed key's ON UPDATE action updates. Sorted by table and name.
+     */
+    private List<Found> found(Map<Long, Integer> written) {
+        if (written.isEmpty()) {
+            return List.of();
+        }
+        return handle.createQuery("""
+                        WITH RECURSIVE reached(oid, origin, events) AS (
+                            SELECT CAST(w.oid AS oid), w.oid, w.events
+                              FROM unnest(CAST(:written AS bigint[]), CAST(:events AS int[])) AS w(oid, events)
+                            UNION
+                            SELECT con.conrelid, r.origin,
+                                   CASE WHEN r.events & 8 <> 0 AND con.confdeltype = 'c' THEN 8 ELSE 0 END
+                                   | CASE WHEN r.events & 8 <> 0 AND con.confdeltype IN ('n', 'd') THEN 16 ELSE 0 END
+                                   | CASE WHEN r.events & 16 <> 0 AND con.confupdtype IN ('c', 'n', 'd') THEN 16 ELSE 0 END
+                              FROM pg_constraint con JOIN reached r ON con.confrelid = r.oid
+                             WHERE con.contype = 'f'
+                               AND (r.events & 8 <> 0 AND con.confdeltype IN ('c', 'n', 'd')
+                                    OR r.events & 16 <> 0 AND con.confupdtype IN ('c', 'n', 'd')))
+                        SELECT DISTINCT ON (t.oid) format('%I.%I', n.nspname, c.relname), t.tgname, t.tgtype, r.origin
+                          FROM reached r
+                          JOIN pg_trigger t ON t.tgrelid = r.oid
+                          JOIN pg_class c ON c.oid = t.tgrelid
+                          JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE NOT t.tgisinternal AND t.tgtype::int & r.events <> 0
+                           AND CASE current_setting('session_replication_role')
+                                   WHEN 'replica' THEN t.tgenabled IN ('R', 'A')
+                                   ELSE t.tgenabled IN ('O', 'A') END
+                         ORDER BY t.oid, r.origin""")
+                .bindArray("written", Long.class, written.keySet().toArray(Long[]::new))
+                .bindArray("events", Integer.class, written.values().toArray(Integer[]::new))
+                .map((rs, ctx) -> new Found(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4)))
+                .list().stream().sorted(Comparator.comparing(Found::table).thenComparing(Found::name)).toList();
+    }
+
+    /** The triggers that fire, and the breach when one of them is not acknowledged. */
+    record Result(List<FiringTrigger> firing, Breach breach) {
+    }
+
+    /** A trigger as the catalog describes it; {@code origin} is the written table it is reached from. */
+    private record Found(String table, String name, int type, long origin) {
+        /** Whether the script names this trigger: a quoted name exactly, a plain one in any case. */
+        boolean isNamed(String written) {
+            return written.startsWith("\"") && written.endsWith("\"") && written.length() > 1
+                    ? written.substring(1, written.length() - 1).replace("\"\"", "\"").equals(name)
+                    : written.equalsIgnoreCase(name);
+        }
+
+        /** {@code pg_trigger.tgtype} in words: its bits are ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32, INSTEAD 64. */
+        String fires() {
+            String timing = (type & 64) != 0 ? "INSTEAD OF" : (type & 2) != 0 ? "BEFORE" : "AFTER";
+            List<String> events = new ArrayList<>();
+            if ((type & 4) != 0) {
+                events.add("INSERT");
+            }
+            if ((type & 16) != 0) {
+                events.add("UPDATE");
+            }
+            if ((type & 8) != 0) {
+                events.add("DELETE");
+            }
+            if ((type & 32) != 0) {
+                events.add("TRUNCATE");
+            }
+            return timing + " " + String.join(" OR ", events) + ((type & 1) != 0 ? " FOR EACH ROW" : " FOR EACH STATEMENT");
+        }
+    }
+}
