@@ -205,7 +205,7 @@ public final class ScriptEngine {
     }
 
     /**
-     * Creates the target's ledger (schemas {@code script_runner} and {@code rescue}) or upgrades it to this engine's
+     * Creates the target's ledger (schema {@code script_runner} and the target's rescue schema) or upgrades it to this engine's
      * {@link LedgerSchema#VERSION}, in one transaction; safe to repeat. This is the only call that changes the
      * ledger's structure: runs and reads check it and refuse, saying to install, when it is missing or older. Use a
      * login that may create schemas in the database (an owner), not the runner's; then grant the runner role what
@@ -217,7 +217,7 @@ public final class ScriptEngine {
     public SchemaInstallation install(DatabaseTarget target, Credentials credentials) throws SQLException {
         try (Connection connection = DatabaseConnector.connect(target, credentials, "prodscript install");
              Handle handle = Jdbi.open(connection)) {
-            return LedgerSchema.install(handle);
+            return LedgerSchema.install(handle, target.rescueSchema());
         }
     }
 
@@ -241,7 +241,7 @@ public final class ScriptEngine {
                                   HandleCallback<T, SQLException> work) throws SQLException {
         try (Connection connection = DatabaseConnector.connect(target, credentials, applicationName);
              Handle handle = Jdbi.open(connection)) {
-            LedgerSchema.requireInstalled(handle, target.name());
+            LedgerSchema.requireInstalled(handle, target.name(), target.rescueSchema());
             return work.withHandle(handle);
         }
     }

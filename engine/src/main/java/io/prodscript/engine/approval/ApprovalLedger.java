@@ -85,7 +85,7 @@ public final class ApprovalLedger {
 
     private static Handle installed(Handle handle) {
         try {
-            LedgerSchema.requireInstalled(handle, "this database");
+            LedgerSchema.requireInstalled(handle, "this database", null);
             return handle;
         } catch (LedgerNotInstalled e) {
             throw new IllegalStateException(e.getMessage(), e);

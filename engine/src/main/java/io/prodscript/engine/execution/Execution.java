@@ -86,7 +86,7 @@ public final class Execution {
         RunResult outcome = null;
         try (Connection connection = DatabaseConnector.connect(request.target(), request.credentials(), applicationName);
              Handle handle = Jdbi.open(connection)) {
-            LedgerSchema.requireInstalled(handle, request.target().name());
+            LedgerSchema.requireInstalled(handle, request.target().name(), request.target().rescueSchema());
             handle.execute("SELECT set_config('idle_in_transaction_session_timeout', ?, false)",
                     request.target().limits().idleInTransactionTimeout().toMillis() + "ms");
             Ledger ledger = new Ledger(handle);

@@ -7,7 +7,8 @@ import org.jdbi.v3.core.JdbiException;
 
 /**
  * The versioned schema of the ledger: schema {@code script_runner} (runs, interruptions, rescue bookkeeping,
- * approvals) and the empty schema {@code rescue} that runs save changed rows into. It is created and upgraded only by
+ * approvals) and the empty schema that runs save changed rows into ({@code rescue} unless the target names another).
+ * It is created and upgraded only by
  * {@link #install}, an explicit step an administrator takes with an owner's login (see
  * {@code docs/how-a-run-works.md}); runs and reads only {@link #requireInstalled check} it, so a runner role needs no
  * right to create or own anything in it.
@@ -25,7 +26,6 @@ public final class LedgerSchema {
      */
     private static final List<String> VERSION_1 = List.of(
             "CREATE SCHEMA IF NOT EXISTS script_runner",
-            "CREATE SCHEMA IF NOT EXISTS rescue",
             """
             CREATE TABLE IF NOT EXISTS script_runner.schema_version (
                 version integer NOT NULL,
@@ -127,9 +127,9 @@ public final class LedgerSchema {
      *                      engine knows, or when earlier engines let one script commit twice (the message lists the
      *                      runs to resolve first); nothing is changed then
      */
-    public static SchemaInstallation install(Handle handle) throws SQLException {
+    public static SchemaInstallation install(Handle handle, String rescueSchema) throws SQLException {
         try {
-            return installInTransaction(handle);
+            return installInTransaction(handle, rescueSchema);
         } catch (JdbiException e) {
             if (e.getCause() instanceof SQLException cause) {
                 throw new SQLException("cannot install the ledger: " + cause.getMessage().strip()
@@ -140,7 +140,7 @@ public final class LedgerSchema {
         }
     }
 
-    private static SchemaInstallation installInTransaction(Handle handle) throws SQLException {
+    private static SchemaInstallation installInTransaction(Handle handle, String rescueSchema) throws SQLException {
         return handle.inTransaction(h -> {
             h.execute("SELECT pg_advisory_xact_lock(?, 0)", INSTALL_LOCKS);
             int before = installedVersion(h);
@@ -154,6 +154,9 @@ public final class LedgerSchema {
             for (String step : VERSION_1) {
                 h.execute(step);
             }
+            // Rescue tables hold copies of production rows: their schema grants nothing to PUBLIC.
+            h.execute("CREATE SCHEMA IF NOT EXISTS " + quoted(rescueSchema));
+            h.execute("REVOKE ALL ON SCHEMA " + quoted(rescueSchema) + " FROM PUBLIC");
             if (before < 1) {
                 h.execute("INSERT INTO script_runner.schema_version (version) VALUES (1)");
             }
@@ -190,20 +193,23 @@ public final class LedgerSchema {
     /**
      * Checks that the ledger is installed at this engine's version, changing nothing.
      *
+     * @param rescueSchema the schema the target's runs save rows into, which must exist too; null when the caller
+     *                     saves none (reading approvals, say)
      * @throws LedgerNotInstalled saying what to run when it is missing, older or newer
      */
-    public static void requireInstalled(Handle handle, String targetName) throws LedgerNotInstalled {
+    public static void requireInstalled(Handle handle, String targetName, String rescueSchema) throws LedgerNotInstalled {
         int installed = installedVersion(handle);
-        boolean rescueSchema = handle.createQuery("SELECT to_regnamespace('rescue') IS NOT NULL").mapTo(Boolean.class).one();
-        if (installed == VERSION && rescueSchema) {
+        boolean rescueSchemaExists = rescueSchema == null || handle.createQuery("SELECT to_regnamespace(:schema) IS NOT NULL")
+                .bind("schema", quoted(rescueSchema)).mapTo(Boolean.class).one();
+        if (installed == VERSION && rescueSchemaExists) {
             return;
         }
         if (installed > VERSION) {
             throw newerThanEngine(installed);
         }
-        String what = installed < 0 ? "is not installed on " + targetName + " (schemas script_runner and rescue)"
+        String what = installed < 0 ? "is not installed on " + targetName + " (schema script_runner and the rescue schema)"
                 : installed < VERSION ? "on " + targetName + " is version " + installed + "; this engine needs version " + VERSION
-                : "on " + targetName + " lacks its schema rescue";
+                : "on " + targetName + " lacks its rescue schema " + quoted(rescueSchema);
         throw new LedgerNotInstalled("The ledger " + what + ". A database owner installs or upgrades it once with"
                 + " 'prodscript install --url <jdbc-url> --user <owner>' (engine: ScriptEngine.install), then grants"
                 + " the runner role what docs/how-a-run-works.md lists. Nothing was run.");
@@ -229,5 +235,10 @@ public final class LedgerSchema {
                     + "). Check those runs, then mark every repeat as forced (UPDATE script_runner.runs SET forced = true"
                     + " WHERE run_id = '…') and install again. Nothing was changed.", "23505");
         }
+    }
+
+    /** A schema name as an SQL identifier, however it is spelt. */
+    private static String quoted(String schema) {
+        return '"' + schema.replace("\"", "\"\"") + '"';
     }
 }

@@ -52,7 +52,12 @@ final class CopyFirstText {
      * @throws Refusal when the pieces cannot be cut from the text exactly
      */
     static String rowsToChange(String text, int line, String reference, int statement) {
-        Statement parsed = SqlParser.parse(text, line);
+        // The statement's own text, not its shape: the pieces cut from the text must mean exactly this tree.
+        Statement parsed = SqlParser.parseCopy(text);
+        if (parsed == null) {
+            throw new Refusal("rescue cannot read this statement's own text to copy the rows it will change first;"
+                    + " run it with '-- @rescue none: <reason>' or a '-- @revert' section", line);
+        }
         Pieces shape = Pieces.of(parsed);
         String expected = build(parsed, shape, reference, statement);
         List<Pattern> boundaries = new ArrayList<>(List.of(parsed instanceof Update ? UPDATE : DELETE));
@@ -80,7 +85,7 @@ final class CopyFirstText {
         Optional<String> cut(List<int[]> chosen, int from) {
             if (chosen.size() == boundaries.size()) {
                 String candidate = assemble(chosen);
-                return parsesTo(candidate, line, expected) ? Optional.of(candidate) : Optional.empty();
+                return parsesTo(candidate, expected) ? Optional.of(candidate) : Optional.empty();
             }
             Matcher m = boundaries.get(chosen.size()).matcher(text);
             int start = from;
@@ -117,12 +122,9 @@ final class CopyFirstText {
         }
     }
 
-    private static boolean parsesTo(String text, int line, String expected) {
-        try {
-            return SqlParser.parse(text, line).toString().equals(expected);
-        } catch (Refusal notAQuery) {
-            return false;
-        }
+    private static boolean parsesTo(String text, String expected) {
+        Statement parsed = SqlParser.parseCopy(text);
+        return parsed != null && parsed.toString().equals(expected);
     }
 
     /** The query built from the parse tree: the reference for what the cut pieces must mean. */
@@ -138,7 +140,8 @@ final class CopyFirstText {
                 .withFromItem(shape.target()).withWhere(condition);
         copy.setWithItemsList(parsed instanceof Update u ? u.getWithItemsList() : ((Delete) parsed).getWithItemsList());
         // Printed and parsed again, so it compares with the candidates' trees printed the same way.
-        return SqlParser.parse(copy.toString(), 0).toString();
+        Statement reparsed = SqlParser.parseCopy(copy.toString());
+        return reparsed == null ? copy.toString() : reparsed.toString();
     }
 
     /** The parts of an UPDATE or DELETE a copy needs. */

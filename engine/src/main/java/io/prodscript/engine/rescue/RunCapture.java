@@ -9,7 +9,6 @@ import io.prodscript.engine.plan.Plan;
 import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.plan.StatementKind;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,8 +71,8 @@ final class RunCapture {
                 }
             }
         }
+        // The rescue schema exists: the run checked the installation before it started (ledger.LedgerSchema).
         expiresAt = clock.instant().plus(retention());
-        ensureSchema(session.handle(), request.target().rescueSchema());
         return Optional.empty();
     }
 
@@ -280,25 +279,6 @@ final class RunCapture {
 
     private static int serverVersion(Handle handle) {
         return handle.createQuery("SELECT current_setting('server_version_num')::int").mapTo(Integer.class).one();
-    }
-
-    /**
-     * Creates the rescue schema when it is missing. Two first runs racing to create it would see a duplicate-key
-     * error; the savepoint lets the loser carry on with the schema the winner made.
-     */
-    private static void ensureSchema(Handle handle, String schema) throws SQLException {
-        boolean exists = handle.createQuery("SELECT to_regnamespace(:s) IS NOT NULL").bind("s", RescueTableNames.quoted(schema))
-                .mapTo(Boolean.class).one();
-        if (exists) {
-            return;
-        }
-        Savepoint savepoint = handle.getConnection().setSavepoint();
-        try {
-            Sql.execute(handle, "CREATE SCHEMA IF NOT EXISTS " + RescueTableNames.quoted(schema));
-            handle.getConnection().releaseSavepoint(savepoint);
-        } catch (SQLException e) {
-            handle.getConnection().rollback(savepoint);
-        }
     }
 
     /** What one statement saved: its own rows, and the rows each of its cascades reached, in the capture's order. */

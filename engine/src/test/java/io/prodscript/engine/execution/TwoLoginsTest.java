@@ -50,9 +50,11 @@ class TwoLoginsTest {
 
     @Test
     void aRunMarkedInterruptedByAnotherLoginStillCommits() throws Exception {
-        // The script drops its own liveness lock, so the other login cannot tell it is alive and marks it interrupted.
-        RunRequest first = Scripts.request(db, "SELECT pg_advisory_unlock_all();\nUPDATE items SET qty = 1 WHERE id = 1;\n"
-                + "SELECT pg_sleep(4);", Mode.RUN);
+        // The script drops its own liveness lock (through a reviewed function: calling pg_advisory_unlock_all() itself
+        // is refused at run start), so the other login cannot tell it is alive and marks it interrupted.
+        db.execute("CREATE FUNCTION release_locks() RETURNS void LANGUAGE sql AS 'SELECT pg_advisory_unlock_all()'");
+        RunRequest first = Scripts.request(db, "-- @functions-reviewed release_locks: drops the liveness lock\n"
+                + "SELECT release_locks();\nUPDATE items SET qty = 1 WHERE id = 1;\nSELECT pg_sleep(4);", Mode.RUN);
         CompletableFuture<RunResult> running = Scripts.startUntil(ENGINE, first, 3);
 
         RunResult second = Scripts.run(asSecondLogin("UPDATE items SET qty = 2 WHERE id = 2;")).result();

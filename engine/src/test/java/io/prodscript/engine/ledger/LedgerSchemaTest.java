@@ -158,7 +158,7 @@ class LedgerSchemaTest {
 
         RunResult refused = Scripts.run(db, "SELECT 1;", Mode.RUN).result();
         assertEquals(RunStatus.REFUSED, refused.status());
-        assertTrue(refused.failure().reason().contains("lacks its schema rescue"), refused.failure().reason());
+        assertTrue(refused.failure().reason().contains("lacks its rescue schema \"rescue\""), refused.failure().reason());
 
         ENGINE.install(db.target(), db.superuser());
         db.asSuperuser(TestDatabase.grantsFor(TestDatabase.RUNNER));

@@ -92,7 +92,8 @@ class ExactnessTest {
 
     @Test
     void captureAndReversalUseTheTableTheRunsSessionResolved() throws Exception {
-        db.execute("CREATE SCHEMA app; CREATE TABLE app.people (id int PRIMARY KEY, status text);"
+        db.asSuperuser("CREATE SCHEMA app AUTHORIZATION " + TestDatabase.RUNNER);
+        db.execute("CREATE TABLE app.people (id int PRIMARY KEY, status text);"
                 + " INSERT INTO app.people VALUES (1, 'app'); ALTER ROLE CURRENT_USER IN DATABASE " + db.name() + " SET search_path = app, public;");
         try {
             Rescue rescue = new Rescue(db);

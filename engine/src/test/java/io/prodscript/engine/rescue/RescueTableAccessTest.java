@@ -35,16 +35,19 @@ class RescueTableAccessTest {
 
     @Test
     void anotherLoginCannotReadARescueTableEvenWhenDefaultPrivilegesWouldLetIt() throws Exception {
-        db.execute("CREATE ROLE reader LOGIN PASSWORD 'r'; CREATE SCHEMA rescue; GRANT USAGE ON SCHEMA rescue TO reader;"
-                + " ALTER DEFAULT PRIVILEGES IN SCHEMA rescue GRANT SELECT ON TABLES TO PUBLIC;"
-                + " ALTER DEFAULT PRIVILEGES IN SCHEMA rescue GRANT SELECT ON TABLES TO reader;");
+        // Roles are the server's, not the database's: one per test database.
+        String readerRole = "reader_" + db.name();
+        db.asSuperuser("CREATE ROLE " + readerRole + " LOGIN PASSWORD 'r'; GRANT USAGE ON SCHEMA rescue TO " + readerRole);
+        // The runner's own default privileges, as a careless administrator might have set them for its tables.
+        db.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA rescue GRANT SELECT ON TABLES TO PUBLIC;"
+                + " ALTER DEFAULT PRIVILEGES IN SCHEMA rescue GRANT SELECT ON TABLES TO " + readerRole + ";");
         Rescue rescue = new Rescue(db);
         RunResult run = rescue.commit("UPDATE people SET ssn = NULL WHERE id = 1;\n");
         String table = run.rescue().captures().get(0).rescueTable();
         assertEquals("true", rescue.single("SELECT relrowsecurity::text FROM pg_class WHERE oid = to_regclass('" + table + "')"));
         assertEquals("0", rescue.single("SELECT count(*) FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a"
                 + " WHERE c.oid = to_regclass('" + table + "') AND a.grantee <> c.relowner"));
-        try (Connection reader = DriverManager.getConnection(db.url(), "reader", "r"); Statement s = reader.createStatement()) {
+        try (Connection reader = DriverManager.getConnection(db.url(), readerRole, "r"); Statement s = reader.createStatement()) {
             SQLException denied = assertThrows(SQLException.class, () -> s.executeQuery("SELECT * FROM " + table));
             assertEquals("42501", denied.getSQLState());
         }
@@ -55,11 +58,17 @@ class RescueTableAccessTest {
         String before = DatabaseContents.digest(db, "public");
         DatabaseTarget target = Scripts.target(db).withRescueSchema("Ops Rescue");
         ScriptEngine engine = ScriptEngine.create();
+        RunResult uninstalled = engine.prepare(RunRequest.of(engine.plan(Scripts.script("DELETE FROM people WHERE id = 2;\n")),
+                target, Scripts.credentials(), Mode.RUN, "alice"), e -> { }).run();
+        assertEquals(RunStatus.REFUSED, uninstalled.status(), "the target's rescue schema is part of the installation");
+        assertTrue(uninstalled.failure().reason().contains("\"Ops Rescue\""), uninstalled.failure().reason());
+        engine.install(target, db.superuser());
+        db.asSuperuser("GRANT USAGE, CREATE ON SCHEMA \"Ops Rescue\" TO " + TestDatabase.RUNNER);
         RunResult run = engine.prepare(RunRequest.of(engine.plan(Scripts.script("DELETE FROM people WHERE id = 2;\n")), target,
                 Scripts.credentials(), Mode.RUN, "alice"), e -> { }).run();
         assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
         assertTrue(run.rescue().captures().get(0).rescueTable().startsWith("\"Ops Rescue\".r_"), run.rescue().captures().get(0).rescueTable());
-        assertEquals("false", new Rescue(db).single("SELECT exists(SELECT 1 FROM pg_namespace WHERE nspname = 'rescue')::text"));
+        assertEquals("0", new Rescue(db).single("SELECT count(*) FROM pg_tables WHERE schemaname = 'rescue'"));
 
         RunResult reversal = engine.prepare(RunRequest.of(engine.reversal(target, Scripts.credentials(), run.runId()), target,
                 Scripts.credentials(), Mode.RUN, "bob").withRevertsRunId(run.runId()), e -> { }).run();
