@@ -14,6 +14,7 @@ import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
 import io.jenkins.plugins.prodscript.run.PreparedRun;
 import io.jenkins.plugins.prodscript.run.ScriptRun;
 import io.jenkins.plugins.prodscript.run.ScriptRunSpec;
+import io.jenkins.plugins.prodscript.target.ScriptCaller;
 import java.io.File;
 import java.io.IOException;
 
@@ -46,7 +47,8 @@ public final class ScriptRunBuild extends AbstractBuild<ScriptRunProject, Script
             }
             try {
                 ScriptRunSpec spec = ScriptParameters.read(ScriptRunBuild.this, getProject());
-                ScriptRun scriptRun = new ScriptRun(ScriptRunBuild.this, workspace, getLauncher(), listener);
+                ScriptRun scriptRun = new ScriptRun(ScriptRunBuild.this, workspace, getLauncher(), listener,
+                        ScriptCaller.SCRIPT_JOB);
                 PreparedRun prepared = scriptRun.prepare(spec);
                 if (prepared.needsApproval()) {
                     ApprovalAction approval = ApprovalAction.open(ScriptRunBuild.this, scriptRun.approvalRequest(prepared), listener);

@@ -15,6 +15,8 @@ import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
 import io.jenkins.plugins.prodscript.target.DatabaseLogin;
 import io.jenkins.plugins.prodscript.target.ProductionScriptTargets;
+import io.jenkins.plugins.prodscript.target.ScriptCaller;
+import io.jenkins.plugins.prodscript.target.TargetAccess;
 import io.jenkins.plugins.prodscript.target.TargetCredentials;
 import io.jenkins.plugins.prodscript.target.TargetDatabase;
 import io.prodscript.engine.execution.Mode;
@@ -44,18 +46,21 @@ public final class ScriptRun {
     private final FilePath workspace;
     private final Launcher launcher;
     private final TaskListener listener;
+    private final ScriptCaller caller;
 
     /**
      * @param build     the build making the run
      * @param workspace the checkout, on the agent that runs the script
      * @param launcher  a launcher on that agent (used to archive)
      * @param listener  the build log
+     * @param caller    the job type or the Pipeline step; targets may admit one and not the other
      */
-    public ScriptRun(Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener) {
+    public ScriptRun(Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener, ScriptCaller caller) {
         this.build = build;
         this.workspace = workspace;
         this.launcher = launcher;
         this.listener = listener;
+        this.caller = caller;
     }
 
     /**
@@ -70,12 +75,15 @@ public final class ScriptRun {
                     + " artifacts unambiguous. Nothing was run.");
         }
         TargetDatabase target = ProductionScriptTargets.get().require(spec.getTargetName());
+        // Before anything else, and before any login is looked up: a build the target does not admit learns nothing.
+        TargetAccess.check(build, workspace, caller, target);
         RunMode mode = spec.getMode();
         String requester = Requester.of(build);
         if (mode.changesData() && requester == null) {
             throw new AbortException("A " + mode.id() + " changes data, so a signed-in user must start it: approvals are"
                     + " checked against who asked. Nothing was run.");
         }
+        TargetDatabase rehearsedOn = RehearsalTarget.choose(build, target, requester);
         String commit = CommitSource.find(build, listener);
         String rehearsalRunId = UUID.randomUUID().toString();
         String runId = mode.changesData() ? UUID.randomUUID().toString() : rehearsalRunId;
@@ -85,15 +93,20 @@ public final class ScriptRun {
         build.addAction(action);
         build.save();
         log("Production script: " + mode.id() + " " + displayPath + " on target " + target.getName() + " (tier "
-                + target.getTier() + ", " + target.getJdbcUrl() + "), requested by "
-                + (requester == null ? "no signed-in user" : requester) + (commit == null ? "" : ", commit " + commit));
+                + target.getTier() + "), requested by " + (requester == null ? "no signed-in user" : requester)
+                + (commit == null ? "" : ", commit " + commit)
+                + (rehearsedOn == target ? "" : "; rehearsed on target " + rehearsedOn.getName()));
 
         ArtifactStage stage = ArtifactStage.of(workspace, rehearsalRunId);
         try {
             stage.create();
-            DatabaseLogin login = TargetCredentials.forBuild(build, target);
+            // The login of the target that is rehearsed on, only: a production target with a "Rehearse on" target
+            // sends its own login nowhere before the run is approved (a revert reads its ledger, so it needs it).
+            DatabaseLogin login = TargetCredentials.forBuild(build, workspace, caller, rehearsedOn);
             ScriptLocation location = mode == RunMode.REVERT
-                    ? ReversalScript.stage(stage.child(REVERSAL_FOLDER), target.settings(), login, spec.getRevertRunId())
+                    ? ReversalScript.stage(stage.child(REVERSAL_FOLDER), target.settings(),
+                            rehearsedOn == target ? login : TargetCredentials.forBuild(build, workspace, caller, target),
+                            spec.getRevertRunId())
                     : new ScriptLocation(workspace, spec.getScriptPath());
             PlannedScript planned = location.root().act(new PlanScript(location.path()));
             action.setChecksum(planned.getChecksum());
@@ -107,7 +120,7 @@ public final class ScriptRun {
                     + planned.getChecksum());
 
             update(action, ScriptRunStatus.REHEARSING, null);
-            ExecutionReport rehearsal = execute(location, target, login, Mode.REHEARSE, rehearsalRunId, planned.getChecksum(),
+            ExecutionReport rehearsal = execute(location, rehearsedOn, login, Mode.REHEARSE, rehearsalRunId, planned.getChecksum(),
                     spec.getRevertRunId(), requester, commit, stage);
             // Written byte for byte as digested, so anyone can check the approved digest against the artifact.
             stage.write(ArtifactNames.REHEARSAL, rehearsal.getResultLine());
@@ -164,7 +177,7 @@ public final class ScriptRun {
             }
             ApprovalRequest approved = approval.getRequest();
             TargetDatabase target = ProductionScriptTargets.get().require(prepared.getTargetName());
-            DatabaseLogin login = TargetCredentials.forBuild(build, target);
+            DatabaseLogin login = TargetCredentials.forBuild(build, workspace, caller, target);
             RecordApprovals decisions = new RecordApprovals(target.settings(), login, approved, approval.getDecisions());
             if (!outcome.isApproved()) {
                 ScriptRunStatus status = switch (outcome.getState()) {

@@ -16,6 +16,7 @@ import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
 import io.jenkins.plugins.prodscript.run.PreparedRun;
 import io.jenkins.plugins.prodscript.run.ScriptRun;
 import io.jenkins.plugins.prodscript.run.ScriptRunSpec;
+import io.jenkins.plugins.prodscript.target.ScriptCaller;
 import java.io.IOException;
 import java.util.concurrent.Future;
 import java.util.logging.Level;
@@ -181,7 +182,8 @@ final class RunScriptStepExecution extends StepExecution {
     }
 
     private ScriptRun scriptRun() throws IOException, InterruptedException {
-        return new ScriptRun(run(), getContext().get(FilePath.class), getContext().get(Launcher.class), listener());
+        return new ScriptRun(run(), getContext().get(FilePath.class), getContext().get(Launcher.class), listener(),
+                ScriptCaller.PIPELINE_STEP);
     }
 
     private Run<?, ?> run() throws IOException, InterruptedException {

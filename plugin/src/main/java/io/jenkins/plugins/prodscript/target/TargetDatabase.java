@@ -1,11 +1,14 @@
 package io.jenkins.plugins.prodscript.target;
 
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
+import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.prodscript.engine.ScriptEngine;
@@ -50,6 +53,11 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
     private int statementTimeoutSeconds = (int) DatabaseTarget.DEFAULT_STATEMENT_TIMEOUT.toSeconds();
     private int lockTimeoutSeconds = (int) DatabaseTarget.DEFAULT_LOCK_TIMEOUT.toSeconds();
     private int rescueRetentionDays = (int) DatabaseTarget.DEFAULT_RESCUE_RETENTION.toDays();
+    private String allowedJobs = "";
+    /** Null until set: then the tier decides (production: no Pipelines). */
+    private Boolean allowPipelines;
+    private String allowedAgentLabels = "";
+    private String rehearseOn = "";
 
     /**
      * @param name          what jobs, Pipelines and approvers call the target, e.g. {@code prod-main}
@@ -168,6 +176,67 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
         this.rescueRetentionDays = rescueRetentionDays;
     }
 
+    public String getAllowedJobs() {
+        return allowedJobs == null ? "" : allowedJobs;
+    }
+
+    /**
+     * The jobs that may use this target: full names ({@code team/fix-accounts}) and folders ending in {@code /}
+     * ({@code team/}), comma- or space-separated; empty admits every job of an admitted type.
+     */
+    @DataBoundSetter
+    public void setAllowedJobs(String allowedJobs) {
+        this.allowedJobs = strip(allowedJobs);
+    }
+
+    public List<String> allowedJobList() {
+        return TargetRules.splitList(getAllowedJobs());
+    }
+
+    /**
+     * Whether Pipelines ({@code runScript}) may use this target. Unless set, only production-tier targets refuse them:
+     * in a Pipeline the script author's other steps run in the same build and on the same agent as the login.
+     */
+    public boolean isAllowPipelines() {
+        return allowPipelines == null ? !TargetRules.isProduction(tier) : allowPipelines;
+    }
+
+    @DataBoundSetter
+    public void setAllowPipelines(boolean allowPipelines) {
+        this.allowPipelines = allowPipelines;
+    }
+
+    public String getAllowedAgentLabels() {
+        return allowedAgentLabels == null ? "" : allowedAgentLabels;
+    }
+
+    /** Labels of the agents that may run scripts on this target (an agent's name counts); empty admits every agent. */
+    @DataBoundSetter
+    public void setAllowedAgentLabels(String allowedAgentLabels) {
+        this.allowedAgentLabels = strip(allowedAgentLabels);
+    }
+
+    public List<String> allowedAgentLabelList() {
+        return TargetRules.splitList(getAllowedAgentLabels());
+    }
+
+    public String getRehearseOn() {
+        return rehearseOn == null ? "" : rehearseOn;
+    }
+
+    /**
+     * Another (non-production) target on which this target's rehearsals run instead; empty rehearses on this target
+     * itself, which for a production target needs the <em>Rehearse on production</em> permission.
+     */
+    @DataBoundSetter
+    public void setRehearseOn(String rehearseOn) {
+        this.rehearseOn = strip(rehearseOn);
+    }
+
+    public boolean isProduction() {
+        return TargetRules.isProduction(tier);
+    }
+
     /** What is wrong with this target's settings, one sentence each; empty when it may be saved. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
@@ -223,8 +292,8 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
                 return FormValidation.error(problem.get());
             }
             return TargetCredentials.onController(value) == null
-                    ? FormValidation.warning("No Username with password credential with this id is visible here; builds"
-                            + " will fail until one exists.")
+                    ? FormValidation.warning("No System-scoped Username with password credential with this id in the"
+                            + " global credentials; builds will fail until one exists.")
                     : FormValidation.ok();
         }
 
@@ -253,7 +322,10 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
             return checkNumber("Rescue retention (days)", value, 1, MAX_RESCUE_RETENTION_DAYS);
         }
 
-        /** Username with password credentials; only administrators may list them, others get the current value. */
+        /**
+         * The System-scoped Username with password credentials of the global store, the only ones builds accept; only
+         * administrators may list them, others get the current value.
+         */
         @POST
         public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
             StandardListBoxModel model = new StandardListBoxModel();
@@ -262,13 +334,14 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
                 return model;
             }
             model.includeEmptyValue()
-                    .include(Jenkins.get(), StandardUsernamePasswordCredentials.class)
+                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardUsernamePasswordCredentials.class, List.of(),
+                            CredentialsMatchers.withScope(CredentialsScope.SYSTEM))
                     .includeCurrentValue(credentialsId);
             return model;
         }
 
         /**
-         * Logs in from the controller and says what it reached. Needs Overall/Administer: it makes the controller
+         * Logs in from the controller, with the credential exactly as builds look it up, and says what it reached. Needs Overall/Administer: it makes the controller
          * connect to an address given in the request with a stored credential.
          */
         @RequirePOST
@@ -282,7 +355,8 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
             }
             DatabaseLogin login = TargetCredentials.onController(credentialsId);
             if (login == null) {
-                return FormValidation.error("No Username with password credential with id '" + credentialsId + "'.");
+                return FormValidation.error("No System-scoped Username with password credential with id '" + credentialsId
+                        + "' in the global credentials (the only kind builds accept).");
             }
             String targetName = name == null || name.isBlank() ? "unnamed" : name.strip();
             try {
