@@ -34,8 +34,9 @@ public final class TargetCredentials {
         TargetAccess.check(build, workspace, caller, target);
         StandardUsernamePasswordCredentials credential = systemCredential(target.getCredentialsId());
         if (credential == null) {
-            throw new AbortException("Target '" + target.getName() + "': its credential does not exist, is not a Username"
-                    + " with password credential, or is not of System scope in the global credentials. Nothing was run.");
+            throw new AbortException("Target '" + target.getName() + "': the credential '" + target.getCredentialsId()
+                    + "' does not exist, is not a Username with password credential, or is not of System scope in the"
+                    + " global credentials. Nothing was run.");
         }
         CredentialsProvider.track(build, credential);
         return new DatabaseLogin(credential.getUsername(), credential.getPassword());

@@ -47,22 +47,28 @@ public final class Fixtures {
         return target;
     }
 
+    /** The test login as targets need it: a System-scoped credential of the global store. */
     public static void addLogin() throws Exception {
+        addLogin(CREDENTIALS_ID, CredentialsScope.SYSTEM);
+    }
+
+    /** The test login under {@code id} with {@code scope}, unless a credential with that id exists. */
+    public static void addLogin(String id, CredentialsScope scope) throws Exception {
         SystemCredentialsProvider provider = SystemCredentialsProvider.getInstance();
         if (provider.getCredentials().stream().noneMatch(c -> c instanceof UsernamePasswordCredentialsImpl u
-                && u.getId().equals(CREDENTIALS_ID))) {
-            provider.getCredentials().add(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, CREDENTIALS_ID,
-                    "login of the test target", TestTarget.USER, TestTarget.PASSWORD));
+                && u.getId().equals(id))) {
+            provider.getCredentials().add(new UsernamePasswordCredentialsImpl(scope, id, "login of the test target",
+                    TestTarget.USER, TestTarget.PASSWORD));
             provider.save();
         }
     }
 
-    /** alice may build (and requests runs); bob and carol may approve. */
+    /** alice may build and rehearse on production (and requests runs); bob and carol may approve. */
     public static void secure(JenkinsRule j, Item job) {
         j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
         j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
                 .grant(Jenkins.READ, Item.READ).everywhere().toAuthenticated()
-                .grant(Item.BUILD).onItems(job).to("alice")
+                .grant(Item.BUILD, ProductionScriptPermissions.REHEARSE_ON_PRODUCTION).onItems(job).to("alice")
                 .grant(ProductionScriptPermissions.APPROVE).onItems(job).to("bob", "carol"));
     }
 
