@@ -1,10 +1,13 @@
 package io.jenkins.plugins.prodscript.audit;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.model.Item;
 import hudson.model.Run;
 import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.RunAction2;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
@@ -111,9 +114,14 @@ public final class ScriptRunAction implements RunAction2 {
         return tier;
     }
 
-    @Exported
+    /** Not exported: readers of the remote API need the outcome, not where the database is. */
     public String getJdbcUrl() {
         return jdbcUrl;
+    }
+
+    /** The build page shows the URL to those who may configure the job, who see the job's targets anyway. */
+    public boolean isJdbcUrlVisible() {
+        return run != null && run.getParent().hasPermission(Item.CONFIGURE);
     }
 
     @Exported
@@ -203,31 +211,37 @@ public final class ScriptRunAction implements RunAction2 {
         return run;
     }
 
+    @Restricted(NoExternalUse.class)
     public void setChecksum(String checksum) {
         this.checksum = checksum;
     }
 
+    @Restricted(NoExternalUse.class)
     public void setStatus(ScriptRunStatus status, @CheckForNull String message) {
         this.status = status;
         this.message = message;
     }
 
     /** What the rehearsal changed before it was rolled back. */
+    @Restricted(NoExternalUse.class)
     public void setRehearsalRows(long rowsWouldChange, List<StatementRows> statements) {
         this.rowsWouldChange = rowsWouldChange;
         this.rehearsalStatements = new ArrayList<>(statements);
     }
 
     /** What the run changed; only a committed run changed anything. */
+    @Restricted(NoExternalUse.class)
     public void setCommittedRows(long rowsChanged, List<StatementRows> statements) {
         this.rowsChanged = rowsChanged;
         this.statements = new ArrayList<>(statements);
     }
 
+    @Restricted(NoExternalUse.class)
     public void setRescueTables(List<RescueTable> rescueTables) {
         this.rescueTables = new ArrayList<>(rescueTables);
     }
 
+    @Restricted(NoExternalUse.class)
     public void addArtifacts(List<String> paths) {
         ArrayList<String> all = new ArrayList<>(artifacts);
         for (String path : paths) {

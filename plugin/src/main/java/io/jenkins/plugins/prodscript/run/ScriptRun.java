@@ -6,6 +6,8 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
 import io.jenkins.plugins.prodscript.approval.ApprovalAction;
 import io.jenkins.plugins.prodscript.approval.ApprovalOutcome;
 import io.jenkins.plugins.prodscript.approval.ApprovalRequest;
@@ -212,6 +214,7 @@ public final class ScriptRun {
             action.setCommittedRows(report.getRowsChanged(), report.getStatements());
             action.setRescueTables(report.getRescueTables());
             update(action, ScriptRunStatus.COMMITTED, null);
+            keepForAudit();
             return report;
         } catch (IOException | InterruptedException | RuntimeException e) {
             recordFailure(action, e, ScriptRunStatus.FAILED);
@@ -309,6 +312,20 @@ public final class ScriptRun {
         } catch (InterruptedException e) {
             log("WARNING: archiving the run's files was interrupted");
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Keeps a committed build from build discarders: it and its approvals are the audit record of a change to the
+     * target. As SYSTEM, because the plugin decides this, not the build's authentication (which may lack Run/Update);
+     * an administrator can still release it with Run/Delete.
+     */
+    private void keepForAudit() {
+        try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
+            build.keepLog(true);
+            log("The build is kept for the audit trail (build discarders skip it).");
+        } catch (IOException e) {
+            log("WARNING: could not mark the build to be kept: " + e.getMessage());
         }
     }
 

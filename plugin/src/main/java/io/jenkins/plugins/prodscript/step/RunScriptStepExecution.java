@@ -146,6 +146,10 @@ final class RunScriptStepExecution extends StepExecution {
                 record.setStatus(ScriptRunStatus.CANCELLED, "Aborted while waiting for approval; nothing was run.");
                 run.save();
             }
+            ApprovalAction approval = ApprovalAction.of(run);
+            if (approval != null) {
+                approval.cancelWaiting("the step was stopped");
+            }
         } catch (IOException | InterruptedException e) {
             LOGGER.log(Level.WARNING, "Could not record the abort of " + getContext(), e);
         }
