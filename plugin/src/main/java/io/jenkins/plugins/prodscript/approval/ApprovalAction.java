@@ -116,21 +116,26 @@ public final class ApprovalAction implements RunAction2 {
      * Blocks until the approval is decided or expires, without polling: the thread sleeps until a deciding request
      * or the deadline wakes it. Decisions are logged to {@code listener} as they arrive.
      *
-     * @throws InterruptedException when the build is aborted while waiting; nothing has been decided then
+     * @throws InterruptedException when the build is aborted while waiting; the approval is then settled as cancelled
      */
     public ApprovalOutcome await(TaskListener listener) throws InterruptedException {
         console = listener;
-        while (true) {
-            ApprovalOutcome outcome = refresh();
-            if (outcome.isDecided()) {
-                return outcome;
-            }
-            synchronized (this) {
-                if (settled == null) {
-                    // wait(0) waits for notifyAll only; with a deadline, wake up to expire even if nobody decides.
-                    wait(judge().deadlineMillis().map(d -> Math.max(1, d - System.currentTimeMillis())).orElse(0L));
+        try {
+            while (true) {
+                ApprovalOutcome outcome = refresh();
+                if (outcome.isDecided()) {
+                    return outcome;
+                }
+                synchronized (this) {
+                    if (settled == null) {
+                        // wait(0) waits for notifyAll only; with a deadline, wake up to expire even if nobody decides.
+                        wait(judge().deadlineMillis().map(d -> Math.max(1, d - System.currentTimeMillis())).orElse(0L));
+                    }
                 }
             }
+        } catch (InterruptedException e) {
+            cancelWaiting("the build was aborted");
+            throw e;
         }
     }
 

@@ -80,10 +80,6 @@ public final class ScriptRunBuild extends AbstractBuild<ScriptRunProject, Script
                 return;
             }
             record.setStatus(ScriptRunStatus.CANCELLED, "Aborted while waiting for approval; nothing was run.");
-            ApprovalAction approval = ApprovalAction.of(ScriptRunBuild.this);
-            if (approval != null) {
-                approval.cancelWaiting("the build was aborted");
-            }
             try {
                 ScriptRunBuild.this.save();
             } catch (IOException x) {

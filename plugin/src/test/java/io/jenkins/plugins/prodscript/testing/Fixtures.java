@@ -8,6 +8,7 @@ import hudson.model.Item;
 import hudson.model.ParametersAction;
 import hudson.model.Run;
 import hudson.model.StringParameterValue;
+import io.jenkins.plugins.prodscript.approval.ApprovalAction;
 import io.jenkins.plugins.prodscript.approval.ProductionScriptPermissions;
 import io.jenkins.plugins.prodscript.target.ProductionScriptTargets;
 import io.jenkins.plugins.prodscript.target.TargetDatabase;
@@ -86,7 +87,8 @@ public final class Fixtures {
         try (JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false)) {
             wc.login(user);
             WebRequest request = new WebRequest(wc.createCrumbedUrl(build.getUrl() + "approval/approve"), HttpMethod.POST);
-            request.setRequestParameters(List.of(new NameValuePair("comment", "checked the rehearsal")));
+            request.setRequestParameters(List.of(new NameValuePair("comment", "checked the rehearsal"),
+                    new NameValuePair("digest", ApprovalAction.of(build).getRequestDigest())));
             return wc.getPage(request).getWebResponse().getStatusCode();
         }
     }
