@@ -86,7 +86,8 @@ public final class ScriptRun {
                     + " checked against who asked. Nothing was run.");
         }
         TargetDatabase rehearsedOn = RehearsalTarget.choose(build, target, requester);
-        String commit = CommitSource.find(build, listener);
+        String commit = mode == RunMode.REVERT ? CommitSource.find(build, listener)
+                : CheckoutCommit.of(build, workspace, launcher, spec.getScriptPath(), listener);
         String rehearsalRunId = UUID.randomUUID().toString();
         String runId = mode.changesData() ? UUID.randomUUID().toString() : rehearsalRunId;
         String displayPath = mode == RunMode.REVERT ? "reversal of run " + spec.getRevertRunId() : spec.getScriptPath();

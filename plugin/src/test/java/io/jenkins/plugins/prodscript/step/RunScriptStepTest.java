@@ -67,4 +67,25 @@ class RunScriptStepTest {
         j.assertLogContains("Unknown target 'nowhere'.", build);
         j.assertLogNotContains("staging-db", build);
     }
+
+    @Test
+    void theCommitRecordedIsTheOneOfTheCheckoutHoldingTheScript(JenkinsRule j) throws Exception {
+        configureTarget("staging-db", TestTarget.create(), "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, "two-checkouts");
+        // Two repositories in one workspace, the script's checked out first: the build's last checkout is not it.
+        job.setDefinition(new CpsFlowDefinition("node {\n"
+                + "  writeFile file: 'app/scripts/fix.sql', text: '''-- @expect-rows 1: 2\n"
+                + "UPDATE accounts SET email = lower(email) WHERE email <> lower(email);\n'''\n"
+                + "  sh '''git init -q app && git -C app add scripts/fix.sql\n"
+                + "    git -C app -c user.email=t@example.com -c user.name=t commit -q -m app\n"
+                + "    git init -q lib && git -C lib -c user.email=t@example.com -c user.name=t commit -q --allow-empty -m lib\n"
+                + "    echo \"app=$(git -C app rev-parse HEAD) lib=$(git -C lib rev-parse HEAD)\"'''\n"
+                + "  runScript script: 'app/scripts/fix.sql', target: 'staging-db'\n"
+                + "}", true));
+
+        WorkflowRun build = j.assertBuildStatusSuccess(job.scheduleBuild2(0));
+
+        String commit = build.getAction(ScriptRunAction.class).getCommit();
+        j.assertLogContains("app=" + commit + " lib=", build);
+    }
 }
