@@ -3,11 +3,16 @@ package io.jenkins.plugins.prodscript.step;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.configureTarget;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.filesContaining;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import hudson.FilePath;
+import hudson.model.CauseAction;
 import hudson.model.Result;
 import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
+import io.jenkins.plugins.prodscript.testing.Fixtures;
 import io.jenkins.plugins.prodscript.testing.TestTarget;
+import java.io.File;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
@@ -87,5 +92,26 @@ class RunScriptStepTest {
 
         String commit = build.getAction(ScriptRunAction.class).getCommit();
         j.assertLogContains("app=" + commit + " lib=", build);
+    }
+
+    @Test
+    void noPasswordInProgramDataOrTheStagingFolderWhileWaitingOrAfter(JenkinsRule j) throws Exception {
+        TestTarget database = TestTarget.create();
+        configureTarget("staging-db", database, "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, "waits");
+        job.setDefinition(new CpsFlowDefinition("node {\n" + WRITE_SCRIPT
+                + "  runScript script: 'scripts/fix.sql', target: 'staging-db', mode: 'run'\n}", true));
+        Fixtures.secure(j, job);
+
+        WorkflowRun build = j.waitForMessage("Approve or reject",
+                job.scheduleBuild2(0, new CauseAction(Fixtures.requestedBy("alice"))).waitForStart());
+        FilePath workspace = j.jenkins.getWorkspaceFor(job);
+        assertTrue(new File(build.getRootDir(), "program.dat").isFile(), "the waiting Pipeline's state is on disk");
+        assertTrue(workspace.sibling(workspace.getName() + "@tmp").exists(), "the run's files are staged");
+        assertEquals(List.of(), filesContaining(build, workspace, TestTarget.PASSWORD), "while waiting");
+
+        assertEquals(200, Fixtures.approve(j, "bob", build));
+        j.assertBuildStatusSuccess(j.waitForCompletion(build));
+        assertEquals(List.of(), filesContaining(build, workspace, TestTarget.PASSWORD), "after the run");
     }
 }

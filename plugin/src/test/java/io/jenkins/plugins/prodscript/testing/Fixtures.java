@@ -101,7 +101,23 @@ public final class Fixtures {
         }
     }
 
-    private static boolean contains(Path file, String secret) {
+    /**
+     * Every file a build leaves behind that contains {@code secret}: its directory (log, {@code build.xml}, artifacts,
+     * a Pipeline's {@code program.dat} while it waits) and the {@code @tmp} folder next to {@code workspace}, where runs
+     * stage their files.
+     */
+    public static List<Path> filesContaining(Run<?, ?> build, hudson.FilePath workspace, String secret) throws IOException {
+        List<Path> found = new java.util.ArrayList<>(filesContaining(build, secret));
+        Path staging = Path.of(workspace.getRemote() + "@tmp");
+        if (Files.isDirectory(staging)) {
+            try (Stream<Path> files = Files.walk(staging)) {
+                files.filter(Files::isRegularFile).filter(f -> contains(f, secret)).forEach(found::add);
+            }
+        }
+        return found;
+    }
+
+        private static boolean contains(Path file, String secret) {
         try {
             return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(secret);
         } catch (IOException e) {
