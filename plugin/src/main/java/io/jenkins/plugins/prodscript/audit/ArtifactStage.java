@@ -33,6 +33,11 @@ public final class ArtifactStage {
         return new ArtifactStage(workspace.sibling(workspace.getName() + "@tmp").child("prodscript-" + key));
     }
 
+    /** A stage in a folder of the controller, for files the controller itself fetched (e.g. from the ledger). */
+    public static ArtifactStage onController(java.io.File dir) {
+        return new ArtifactStage(new FilePath(dir));
+    }
+
     /** Makes the folder, empty. */
     public ArtifactStage create() throws IOException, InterruptedException {
         if (dir.exists()) {

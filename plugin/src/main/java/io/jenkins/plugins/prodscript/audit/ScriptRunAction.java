@@ -257,9 +257,17 @@ public final class ScriptRunAction implements RunAction2 {
         this.run = r;
     }
 
+    /**
+     * A build loaded while not running whose run was running when it was last saved lost its outcome (a restart): the
+     * target's ledger decides it ({@link UnfinishedRuns}). A Pipeline that resumes is still building and settles it
+     * itself.
+     */
     @Override
     public void onLoad(Run<?, ?> r) {
         this.run = r;
+        if ((status == ScriptRunStatus.RUNNING || status == ScriptRunStatus.UNKNOWN) && !r.isBuilding()) {
+            UnfinishedRuns.reconcileAll(r);
+        }
     }
 
     /** Shown on the build page only (summary.jelly); the record needs no page of its own. */

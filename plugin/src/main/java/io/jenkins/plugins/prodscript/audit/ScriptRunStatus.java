@@ -25,7 +25,12 @@ public enum ScriptRunStatus {
     /** The run failed and was rolled back. */
     FAILED,
     /** The run was aborted and rolled back. */
-    CANCELLED;
+    CANCELLED,
+    /**
+     * The run started on the target but the build lost sight of it (aborted during the run, or Jenkins restarted):
+     * the target's ledger decides, and the build's record follows it once read.
+     */
+    UNKNOWN;
 
     /** The status as a short phrase for pages, e.g. {@code Waiting for approval}. */
     public String getWords() {
@@ -42,6 +47,7 @@ public enum ScriptRunStatus {
             case COMMITTED -> "Committed";
             case FAILED -> "Failed, rolled back";
             case CANCELLED -> "Cancelled, rolled back";
+            case UNKNOWN -> "Outcome unknown, reading the target's ledger";
         };
     }
 

@@ -76,8 +76,8 @@ public final class ScriptRunBuild extends AbstractBuild<ScriptRunProject, Script
          */
         private void recordAbortWhileWaiting(BuildListener listener) {
             ScriptRunAction record = ScriptRunAction.of(ScriptRunBuild.this);
-            if (record == null || record.getStatus().isFinal()) {
-                return;
+            if (record == null || record.getStatus() != ScriptRunStatus.WAITING_FOR_APPROVAL) {
+                return; // planning and running record their own aborts; a run in doubt is read from the ledger
             }
             record.setStatus(ScriptRunStatus.CANCELLED, "Aborted while waiting for approval; nothing was run.");
             try {

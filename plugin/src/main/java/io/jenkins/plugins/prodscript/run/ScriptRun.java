@@ -6,8 +6,6 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.security.ACL;
-import hudson.security.ACLContext;
 import io.jenkins.plugins.prodscript.approval.ApprovalAction;
 import io.jenkins.plugins.prodscript.approval.ApprovalOutcome;
 import io.jenkins.plugins.prodscript.approval.ApprovalRequest;
@@ -218,7 +216,14 @@ public final class ScriptRun {
             keepForAudit();
             return report;
         } catch (IOException | InterruptedException | RuntimeException e) {
-            recordFailure(action, e, ScriptRunStatus.FAILED);
+            if (action.getStatus() == ScriptRunStatus.RUNNING && !(e instanceof AbortException)) {
+                // The run was started and no report came back (abort, lost agent): it may still commit. Not CANCELLED
+                // on a guess: the target's ledger decides.
+                log("The run's outcome is not known here (" + e.getMessage() + "); reading it from the target's ledger.");
+                LedgerReconciliation.start(build, "The build lost sight of the run: " + e.getMessage() + ".", status -> { });
+            } else {
+                recordFailure(action, e, ScriptRunStatus.FAILED);
+            }
             throw e;
         } finally {
             archive(stage, action);
@@ -316,14 +321,9 @@ public final class ScriptRun {
         }
     }
 
-    /**
-     * Keeps a committed build from build discarders: it and its approvals are the audit record of a change to the
-     * target. As SYSTEM, because the plugin decides this, not the build's authentication (which may lack Run/Update);
-     * an administrator can still release it with Run/Delete.
-     */
     private void keepForAudit() {
-        try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
-            build.keepLog(true);
+        try {
+            AuditRetention.keep(build);
             log("The build is kept for the audit trail (build discarders skip it).");
         } catch (IOException e) {
             log("WARNING: could not mark the build to be kept: " + e.getMessage());

@@ -13,6 +13,7 @@ import io.jenkins.plugins.prodscript.approval.ApprovalAction;
 import io.jenkins.plugins.prodscript.approval.ApprovalOutcome;
 import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
+import io.jenkins.plugins.prodscript.run.LedgerReconciliation;
 import io.jenkins.plugins.prodscript.run.PreparedRun;
 import io.jenkins.plugins.prodscript.run.ScriptRun;
 import io.jenkins.plugins.prodscript.run.ScriptRunSpec;
@@ -101,14 +102,27 @@ final class RunScriptStepExecution extends StepExecution {
     @Override
     public void onResume() {
         if (runStarted) {
-            getContext().onFailure(new AbortException("Jenkins restarted while run " + waiting.getRunId()
-                    + " was running on " + waiting.getTargetName() + ". It was not started again: the target's ledger"
-                    + " (script_runner.runs) records whether it committed or rolled back."));
+            // Never started again; the target's ledger says whether it committed, and the step ends as it says.
+            submit(() -> LedgerReconciliation.start(run(), "Jenkins restarted while run " + waiting.getRunId()
+                    + " was running on " + waiting.getTargetName() + "; it was not started again.", this::reconciled));
         } else if (waiting != null) {
             submit(this::reattach);
         } else {
             getContext().onFailure(new AbortException("Jenkins restarted while the script was being planned or rehearsed;"
                     + " rehearsals always roll back, so nothing was changed. Run the step again."));
+        }
+    }
+
+    private void reconciled(ScriptRunStatus status) {
+        try {
+            if (status == ScriptRunStatus.COMMITTED) {
+                succeed();
+            } else {
+                getContext().onFailure(new AbortException("Run " + waiting.getRunId() + " did not commit ("
+                        + status.getWords() + "), according to the target's ledger."));
+            }
+        } catch (IOException | InterruptedException e) {
+            getContext().onFailure(e);
         }
     }
 
@@ -142,7 +156,7 @@ final class RunScriptStepExecution extends StepExecution {
         try {
             Run<?, ?> run = run();
             ScriptRunAction record = ScriptRunAction.of(run);
-            if (record != null && !record.getStatus().isFinal()) {
+            if (record != null && record.getStatus() == ScriptRunStatus.WAITING_FOR_APPROVAL) {
                 record.setStatus(ScriptRunStatus.CANCELLED, "Aborted while waiting for approval; nothing was run.");
                 run.save();
             }

@@ -42,6 +42,23 @@ public final class TargetCredentials {
         return new DatabaseLogin(credential.getUsername(), credential.getPassword());
     }
 
+    /**
+     * The login for reading a target's ledger from the controller about a run a build already made (its outcome after an
+     * abort or a restart), recorded as used by the build. No access check: the build was admitted when it ran, and
+     * the controller only reads.
+     *
+     * @throws AbortException when the credential is gone
+     */
+    public static DatabaseLogin forLedgerReading(Run<?, ?> build, TargetDatabase target) throws AbortException {
+        StandardUsernamePasswordCredentials credential = systemCredential(target.getCredentialsId());
+        if (credential == null) {
+            throw new AbortException("Target '" + target.getName() + "': the credential '" + target.getCredentialsId()
+                    + "' is gone; the run's outcome cannot be read from the target's ledger.");
+        }
+        CredentialsProvider.track(build, credential);
+        return new DatabaseLogin(credential.getUsername(), credential.getPassword());
+    }
+
     /** The login as builds get it, for checking a target's configuration ("Test connection"); null when there is none. */
     static @CheckForNull DatabaseLogin onController(String credentialsId) {
         StandardUsernamePasswordCredentials credential = systemCredential(credentialsId);
