@@ -19,21 +19,21 @@ import io.jenkins.plugins.prodscript.run.ScriptRun;
 import io.jenkins.plugins.prodscript.run.ScriptRunSpec;
 import io.jenkins.plugins.prodscript.target.ScriptCaller;
 import java.io.IOException;
-import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.springframework.security.core.Authentication;
 
 /**
  * Runs {@code runScript} asynchronously, in the manner of the {@code input} step: {@link #start()} returns at once,
- * the work happens on {@link StepThreads}, and while approvals are awaited no thread is held. The approval itself is
+ * the work happens on the shared pool of {@link GeneralNonBlockingStepExecution} (as the build's authentication, and
+ * holding off a safe restart while it runs), and while approvals are awaited no thread is held. The approval itself is
  * kept by the build's {@link ApprovalAction}; this execution keeps only the prepared run (plain values, in the
  * Pipeline's program state), so after a controller restart {@link #onResume()} reattaches to the approval and carries on.
  */
-final class RunScriptStepExecution extends StepExecution {
+final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
     private static final long serialVersionUID = 1L;
     private static final Logger LOGGER = Logger.getLogger(RunScriptStepExecution.class.getName());
 
@@ -43,7 +43,6 @@ final class RunScriptStepExecution extends StepExecution {
     /** Set once the approved run has started on the target: a restart after that must not run it again. */
     private boolean runStarted;
 
-    private transient volatile Future<?> task;
     private transient volatile boolean stopped;
 
     RunScriptStepExecution(StepContext context, ScriptRunSpec spec) {
@@ -53,7 +52,7 @@ final class RunScriptStepExecution extends StepExecution {
 
     @Override
     public boolean start() {
-        submit(this::prepare);
+        runAsBuild(this::prepare);
         return false;
     }
 
@@ -67,15 +66,19 @@ final class RunScriptStepExecution extends StepExecution {
         }
         waiting = prepared;
         getContext().saveState().get();
-        ApprovalAction approval = ApprovalAction.open(run(), scriptRun.approvalRequest(prepared), listener());
+        ApprovalAction approval = ApprovalAction.open(build(), scriptRun.approvalRequest(prepared), listener());
         approval.whenDecided(this::decided);
     }
 
-    /** Called by whoever settled the approval (a web request or the expiry timer): hand over to a worker thread. */
+    /**
+     * Called by whoever settled the approval (an approver's web request or the expiry timer): hands over to a worker
+     * thread that runs as the build, not as the approver who happened to settle it.
+     */
     private void decided(ApprovalOutcome outcome) {
-        if (!stopped) {
-            submit(() -> complete(outcome));
+        if (stopped) {
+            return;
         }
+        runAsBuild(() -> complete(outcome));
     }
 
     private void complete(ApprovalOutcome outcome) throws Exception {
@@ -88,7 +91,7 @@ final class RunScriptStepExecution extends StepExecution {
     }
 
     private void succeed() throws IOException, InterruptedException {
-        ScriptRunAction record = ScriptRunAction.of(run());
+        ScriptRunAction record = ScriptRunAction.of(build());
         if (record == null) {
             throw new AbortException("The build has no record of its script run.");
         }
@@ -103,10 +106,10 @@ final class RunScriptStepExecution extends StepExecution {
     public void onResume() {
         if (runStarted) {
             // Never started again; the target's ledger says whether it committed, and the step ends as it says.
-            submit(() -> LedgerReconciliation.start(run(), "Jenkins restarted while run " + waiting.getRunId()
+            runAsBuild(() -> LedgerReconciliation.start(build(), "Jenkins restarted while run " + waiting.getRunId()
                     + " was running on " + waiting.getTargetName() + "; it was not started again.", this::reconciled));
         } else if (waiting != null) {
-            submit(this::reattach);
+            runAsBuild(this::reattach);
         } else {
             getContext().onFailure(new AbortException("Jenkins restarted while the script was being planned or rehearsed;"
                     + " rehearsals always roll back, so nothing was changed. Run the step again."));
@@ -127,34 +130,31 @@ final class RunScriptStepExecution extends StepExecution {
     }
 
     private void reattach() throws Exception {
-        ApprovalAction existing = ApprovalAction.of(run());
+        ApprovalAction existing = ApprovalAction.of(build());
         if (existing == null) {
             throw new AbortException("The build lost its approval record for run " + waiting.getRunId() + ". Nothing was run.");
         }
-        ApprovalAction.open(run(), existing.getRequest(), listener()).whenDecided(this::decided);
+        ApprovalAction.open(build(), existing.getRequest(), listener()).whenDecided(this::decided);
     }
 
     /**
-     * Aborting: interrupts the work in progress (on the agent that cancels the engine's run, which rolls back) and fails
-     * the step at once. Nothing here blocks: this may be called on the CPS thread.
+     * Aborting: interrupts the work in progress (on the agent that cancels the engine's run, which rolls back; a run
+     * whose report does not come back is then read from the target's ledger) and fails the step at once. Nothing here
+     * blocks: this may be called on the CPS thread.
      */
     @Override
     public void stop(Throwable cause) throws Exception {
         stopped = true;
-        Future<?> current = task;
-        if (current != null) {
-            current.cancel(true);
-        }
         if (waiting != null && !runStarted) {
             // execute, not submit: nobody reads a Future here, and the timer pool logs what the task throws.
             Timer.get().execute(this::recordAbortWhileWaiting);
         }
-        getContext().onFailure(cause);
+        super.stop(cause);
     }
 
     private void recordAbortWhileWaiting() {
         try {
-            Run<?, ?> run = run();
+            Run<?, ?> run = build();
             ScriptRunAction record = ScriptRunAction.of(run);
             if (record != null && record.getStatus() == ScriptRunStatus.WAITING_FOR_APPROVAL) {
                 record.setStatus(ScriptRunStatus.CANCELLED, "Aborted while waiting for approval; nothing was run.");
@@ -171,21 +171,23 @@ final class RunScriptStepExecution extends StepExecution {
 
     @Override
     public String getStatus() {
+        if (blocksRestart()) {
+            return super.getStatus();
+        }
         if (runStarted) {
             return "running " + waiting.getRunId() + " on " + waiting.getTargetName();
         }
         return waiting == null ? "planning and rehearsing" : "waiting for approval of run " + waiting.getRunId();
     }
 
-    /** Runs {@code work} on a worker thread, as the build's authentication; any failure fails the step. */
-    private void submit(Work work) {
-        task = StepThreads.EXECUTOR.submit(() -> {
+    /**
+     * Runs {@code work} on the shared step thread pool as the build's authentication, whoever's thread asks (the CPS
+     * thread, an approver's request, the expiry timer, a resume); any failure fails the step, unless it was stopped.
+     */
+    private void runAsBuild(Block work) {
+        run(() -> {
             try (ACLContext ignored = ACL.as2(authentication())) {
                 work.run();
-            } catch (Throwable t) {
-                if (!stopped) {
-                    getContext().onFailure(t);
-                }
             }
         });
     }
@@ -195,16 +197,16 @@ final class RunScriptStepExecution extends StepExecution {
      * exactly as for the build's other steps.
      */
     private Authentication authentication() throws IOException, InterruptedException {
-        Object job = run().getParent();
+        Object job = build().getParent();
         return job instanceof Queue.Task queueTask ? Tasks.getAuthenticationOf2(queueTask) : ACL.SYSTEM2;
     }
 
     private ScriptRun scriptRun() throws IOException, InterruptedException {
-        return new ScriptRun(run(), getContext().get(FilePath.class), getContext().get(Launcher.class), listener(),
+        return new ScriptRun(build(), getContext().get(FilePath.class), getContext().get(Launcher.class), listener(),
                 ScriptCaller.PIPELINE_STEP);
     }
 
-    private Run<?, ?> run() throws IOException, InterruptedException {
+    private Run<?, ?> build() throws IOException, InterruptedException {
         return getContext().get(Run.class);
     }
 
@@ -212,8 +214,4 @@ final class RunScriptStepExecution extends StepExecution {
         return getContext().get(TaskListener.class);
     }
 
-    @FunctionalInterface
-    private interface Work {
-        void run() throws Exception;
-    }
 }
