@@ -156,7 +156,7 @@ public final class ScriptRun {
                 prepared.getCommit(), target.getName(), target.getTier(), prepared.getMode().id(),
                 prepared.getRehearsalDigest(), prepared.getRequester(), prepared.getRehearsalLines(),
                 target.getEffectiveRequiredApprovals(), target.approverList(), target.approverGroupList(),
-                TimeUnit.HOURS.toMillis(target.getMaxWaitHours()));
+                TimeUnit.HOURS.toMillis(target.getEffectiveMaxWaitHours()));
     }
 
     /**

@@ -38,6 +38,8 @@ import org.kohsuke.stapler.verb.POST;
 public final class TargetDatabase implements Describable<TargetDatabase> {
     static final int MAX_REQUIRED_APPROVALS = 10;
     static final int MAX_WAIT_HOURS = 24 * 31;
+    /** How long a run waits for approvals when the target sets no maximum: no wait is unbounded. */
+    static final int DEFAULT_MAX_WAIT_HOURS = 24;
     static final int MAX_STATEMENT_TIMEOUT_SECONDS = 24 * 60 * 60;
     static final int MAX_LOCK_TIMEOUT_SECONDS = 60 * 60;
     static final int MAX_RESCUE_RETENTION_DAYS = 10 * 366;
@@ -140,10 +142,15 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
         return maxWaitHours;
     }
 
-    /** Hours a run may wait for approvals before it expires without running; 0 means no limit. */
+    /** Hours a run may wait for approvals before it expires without running; 0 means the default (24 hours). */
     @DataBoundSetter
     public void setMaxWaitHours(int maxWaitHours) {
         this.maxWaitHours = maxWaitHours;
+    }
+
+    /** The wait a run actually gets: the configured hours, or {@value #DEFAULT_MAX_WAIT_HOURS} when none is set. */
+    public int getEffectiveMaxWaitHours() {
+        return maxWaitHours > 0 ? maxWaitHours : DEFAULT_MAX_WAIT_HOURS;
     }
 
     public int getStatementTimeoutSeconds() {

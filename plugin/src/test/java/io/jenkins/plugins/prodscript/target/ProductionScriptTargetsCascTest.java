@@ -46,6 +46,8 @@ class ProductionScriptTargetsCascTest {
         assertEquals(300, staging.getStatementTimeoutSeconds(), "unset settings keep their defaults");
         assertEquals(7, staging.getRescueRetentionDays());
         assertTrue(staging.isAllowPipelines(), "other tiers admit Pipelines unless told otherwise");
+        assertEquals(24, staging.getEffectiveMaxWaitHours(), "no wait is unbounded");
+        assertEquals(8, prod.getEffectiveMaxWaitHours());
     }
 
     @Test
