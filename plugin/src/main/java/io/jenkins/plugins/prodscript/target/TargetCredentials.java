@@ -59,6 +59,20 @@ public final class TargetCredentials {
         return new DatabaseLogin(credential.getUsername(), credential.getPassword());
     }
 
+    /**
+     * The login for the controller's own maintenance of a target (rescue retention): no build is involved.
+     *
+     * @throws AbortException when the credential is missing, of another kind or not System-scoped
+     */
+    public static DatabaseLogin forMaintenance(TargetDatabase target) throws AbortException {
+        DatabaseLogin login = onController(target.getCredentialsId());
+        if (login == null) {
+            throw new AbortException("the credential '" + target.getCredentialsId() + "' does not exist, is not a"
+                    + " Username with password credential, or is not of System scope in the global credentials");
+        }
+        return login;
+    }
+
     /** The login as builds get it, for checking a target's configuration ("Test connection"); null when there is none. */
     static @CheckForNull DatabaseLogin onController(String credentialsId) {
         StandardUsernamePasswordCredentials credential = systemCredential(credentialsId);

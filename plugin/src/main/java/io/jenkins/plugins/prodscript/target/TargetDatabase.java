@@ -6,6 +6,8 @@ import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.Util;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.security.ACL;
@@ -14,6 +16,7 @@ import hudson.util.ListBoxModel;
 import io.prodscript.engine.ScriptEngine;
 import io.prodscript.engine.approval.ApprovalPolicy;
 import io.prodscript.engine.execution.DatabaseTarget;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -373,6 +376,29 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
                 // The driver's message names host and user at most; the password never reaches it in a message.
                 return FormValidation.error("Could not connect from the controller: " + e.getMessage());
             }
+        }
+
+        /**
+         * Announces the saved target's rescue tables that expire within a day and drops the expired ones now, as the
+         * hourly rescue retention does. Needs Overall/Administer: it drops tables on the target.
+         */
+        @RequirePOST
+        public FormValidation doRunMaintenance(@QueryParameter String name) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            Optional<TargetDatabase> target = ProductionScriptTargets.get().find(strip(name));
+            if (target.isEmpty()) {
+                return FormValidation.error("Save the target first: maintenance runs on saved targets.");
+            }
+            List<String> lines = new ArrayList<>();
+            try {
+                for (TargetMaintenance maintenance : ExtensionList.lookup(TargetMaintenance.class)) {
+                    lines.addAll(maintenance.runNow(target.get(), Jenkins.getAuthentication2().getName()));
+                }
+            } catch (IOException | SQLException | RuntimeException e) {
+                lines.add("Failed: " + e.getMessage());
+                return FormValidation.errorWithMarkup(Util.escape(String.join("\n", lines)));
+            }
+            return FormValidation.okWithMarkup(Util.escape(String.join("\n", lines)));
         }
 
         private static FormValidation checkNumber(String what, String value, int min, int max) {
