@@ -197,6 +197,7 @@ public final class ApprovalAction implements RunAction2 {
      * The digest of what approvers are shown (request and rehearsal); the decision forms post it back, and a decision
      * made on another digest is recorded as stale and does not count.
      */
+    @Exported(visibility = 2)
     public String getRequestDigest() {
         return judge().subjectDigest();
     }
