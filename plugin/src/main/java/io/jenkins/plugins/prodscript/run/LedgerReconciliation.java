@@ -55,9 +55,10 @@ public final class LedgerReconciliation {
     /** Builds of the job type found after a restart with their run left running. */
     @Extension
     public static final class AfterRestart implements UnfinishedRuns {
+        /** Not while the build is being loaded: marking and saving it happen right after, on the timer. */
         @Override
         public void reconcile(Run<?, ?> build) {
-            start(build, "Jenkins restarted while the run was running.", status -> { });
+            Timer.get().execute(() -> start(build, "Jenkins restarted while the run was running.", status -> { }));
         }
     }
 
