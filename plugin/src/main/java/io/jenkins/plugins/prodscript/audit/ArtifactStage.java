@@ -47,6 +47,11 @@ public final class ArtifactStage {
         return this;
     }
 
+    /** Makes the folder unless it exists, keeping what is staged in it. */
+    public void ensure() throws IOException, InterruptedException {
+        dir.mkdirs();
+    }
+
     public FilePath child(String name) {
         return dir.child(name);
     }

@@ -172,6 +172,8 @@ public final class ScriptRun {
         }
         ArtifactStage stage = ArtifactStage.of(workspace, prepared.getRehearsalRunId());
         try {
+            // Another node or workspace than the rehearsal's when a Pipeline runs an approved script apart.
+            stage.ensure();
             ApprovalAction approval = ApprovalAction.of(build);
             if (approval == null) {
                 throw new AbortException("The build has no approval record for run " + prepared.getRunId() + ". Nothing was run.");
@@ -181,11 +183,7 @@ public final class ScriptRun {
             DatabaseLogin login = TargetCredentials.forBuild(build, workspace, caller, target);
             RecordApprovals decisions = new RecordApprovals(target.settings(), login, approved, approval.getDecisions());
             if (!outcome.isApproved()) {
-                ScriptRunStatus status = switch (outcome.getState()) {
-                    case EXPIRED -> ScriptRunStatus.EXPIRED;
-                    case CANCELLED -> ScriptRunStatus.CANCELLED;
-                    default -> ScriptRunStatus.REJECTED;
-                };
+                ScriptRunStatus status = statusOf(outcome);
                 update(action, status, outcome.getReason());
                 recordRejectedDecisions(decisions, target);
                 throw new AbortException("Not run: the approval was " + status.name().toLowerCase(java.util.Locale.ROOT)
@@ -228,6 +226,54 @@ public final class ScriptRun {
         } finally {
             archive(stage, action);
         }
+    }
+
+    /** The record's status for an approval that did not approve. */
+    private static ScriptRunStatus statusOf(ApprovalOutcome outcome) {
+        return switch (outcome.getState()) {
+            case EXPIRED -> ScriptRunStatus.EXPIRED;
+            case CANCELLED -> ScriptRunStatus.CANCELLED;
+            default -> ScriptRunStatus.REJECTED;
+        };
+    }
+
+    /**
+     * Records, without any node, that a prepared run was not approved (a Pipeline waiting outside {@code node}); the
+     * decisions stay in the build's record. Does nothing to a record that already ended.
+     */
+    public static void recordNotApproved(Run<?, ?> build, ApprovalOutcome outcome) throws IOException {
+        ScriptRunAction action = ScriptRunAction.of(build);
+        if (action != null && action.getStatus() == ScriptRunStatus.WAITING_FOR_APPROVAL) {
+            action.setStatus(statusOf(outcome), outcome.getReason());
+            build.save();
+        }
+    }
+
+    /**
+     * The prepared run a build waits to run, read back from its record and its approval, for running it in another
+     * step than the one that prepared it.
+     *
+     * @throws AbortException when the build has no such run waiting, or it is a revert (whose reversal script was
+     *                        staged next to the workspace that prepared it)
+     */
+    public static PreparedRun preparedIn(Run<?, ?> build, String runId) throws AbortException {
+        ScriptRunAction action = ScriptRunAction.of(build);
+        ApprovalAction approval = ApprovalAction.of(build);
+        if (action == null || approval == null || !action.getRunId().equals(runId)) {
+            throw new AbortException("This build prepared no run " + runId + " waiting for approval. Nothing was run.");
+        }
+        if (action.getStatus() != ScriptRunStatus.WAITING_FOR_APPROVAL) {
+            throw new AbortException("Run " + runId + " is " + action.getStatus().getWords().toLowerCase(java.util.Locale.ROOT)
+                    + "; a prepared run runs once. Nothing was run.");
+        }
+        if (!RunMode.RUN.id().equals(action.getMode())) {
+            throw new AbortException("Only a prepared run (mode run) can be run by another step; " + action.getMode()
+                    + " runs in one runScript step. Nothing was run.");
+        }
+        ApprovalRequest request = approval.getRequest();
+        return new PreparedRun(runId, action.getRehearsalRunId(), RunMode.RUN, action.getScriptPath(), false,
+                action.getScriptPath(), request.getChecksum(), request.getCommit(), request.getTargetName(),
+                request.getRequester(), request.getRehearsalDigest(), request.getRehearsalLines(), null);
     }
 
     private static ScriptRunStatus statusOfUncommitted(ExecutionReport report) {

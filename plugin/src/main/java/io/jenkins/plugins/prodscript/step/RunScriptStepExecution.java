@@ -3,10 +3,8 @@ package io.jenkins.plugins.prodscript.step;
 import hudson.AbortException;
 import hudson.FilePath;
 import hudson.Launcher;
-import hudson.model.Queue;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.model.queue.Tasks;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
 import io.jenkins.plugins.prodscript.approval.ApprovalAction;
@@ -24,7 +22,6 @@ import java.util.logging.Logger;
 import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.springframework.security.core.Authentication;
 
 /**
  * Runs {@code runScript} asynchronously, in the manner of the {@code input} step: {@link #start()} returns at once,
@@ -38,6 +35,8 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
     private static final Logger LOGGER = Logger.getLogger(RunScriptStepExecution.class.getName());
 
     private final ScriptRunSpec spec;
+    /** False when the Pipeline waits and runs in later steps ({@link WaitForScriptApprovalStep}). */
+    private final boolean waitForApproval;
     /** Set once the rehearsal succeeded and approvals are awaited. */
     private PreparedRun waiting;
     /** Set once the approved run has started on the target: a restart after that must not run it again. */
@@ -45,9 +44,10 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
 
     private transient volatile boolean stopped;
 
-    RunScriptStepExecution(StepContext context, ScriptRunSpec spec) {
+    RunScriptStepExecution(StepContext context, ScriptRunSpec spec, boolean waitForApproval) {
         super(context);
         this.spec = spec;
+        this.waitForApproval = waitForApproval;
     }
 
     @Override
@@ -61,6 +61,11 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
         ScriptRun scriptRun = scriptRun();
         PreparedRun prepared = scriptRun.prepare(spec);
         if (!prepared.needsApproval()) {
+            succeed();
+            return;
+        }
+        if (!waitForApproval) {
+            ApprovalAction.open(build(), scriptRun.approvalRequest(prepared), listener());
             succeed();
             return;
         }
@@ -186,19 +191,10 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
      */
     private void runAsBuild(Block work) {
         run(() -> {
-            try (ACLContext ignored = ACL.as2(authentication())) {
+            try (ACLContext ignored = ACL.as2(BuildAuthentication.of(build()))) {
                 work.run();
             }
         });
-    }
-
-    /**
-     * Who the build runs as (SYSTEM unless an authorization plugin says otherwise), so that credentials are looked up
-     * exactly as for the build's other steps.
-     */
-    private Authentication authentication() throws IOException, InterruptedException {
-        Object job = build().getParent();
-        return job instanceof Queue.Task queueTask ? Tasks.getAuthenticationOf2(queueTask) : ACL.SYSTEM2;
     }
 
     private ScriptRun scriptRun() throws IOException, InterruptedException {
