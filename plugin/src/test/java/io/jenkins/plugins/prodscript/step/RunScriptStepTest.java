@@ -114,4 +114,60 @@ class RunScriptStepTest {
         j.assertBuildStatusSuccess(j.waitForCompletion(build));
         assertEquals(List.of(), filesContaining(build, workspace, TestTarget.PASSWORD), "after the run");
     }
+
+    @Test
+    void preparedThenApprovedOutsideNodeThenRunHoldsNoExecutorWhileWaiting(JenkinsRule j) throws Exception {
+        TestTarget database = TestTarget.create();
+        configureTarget("staging-db", database, "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, "split");
+        job.setDefinition(new CpsFlowDefinition("def r\n"
+                + "node {\n" + WRITE_SCRIPT
+                + "  r = runScript script: 'scripts/fix.sql', target: 'staging-db', mode: 'run', waitForApproval: false\n"
+                + "  echo \"prepared=${r.status}\"\n"
+                + "}\n"
+                + "def approval = waitForScriptApproval(runId: r.runId)\n"
+                + "echo \"approval=${approval}\"\n"
+                + "node {\n" + WRITE_SCRIPT
+                + "  def done = runApprovedScript runId: r.runId\n"
+                + "  echo \"done=${done.status} rows=${done.rowsChanged}\"\n"
+                + "}", true));
+        Fixtures.secure(j, job);
+
+        WorkflowRun build = j.waitForMessage("prepared=WAITING_FOR_APPROVAL",
+                job.scheduleBuild2(0, new CauseAction(Fixtures.requestedBy("alice"))).waitForStart());
+        for (int i = 0; i < 100 && j.jenkins.toComputer().countBusy() > 0; i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(0, j.jenkins.toComputer().countBusy(), "no executor is held while approvers decide");
+        assertTrue(build.isBuilding());
+        assertEquals(2, database.upperCaseEmails(), "nothing ran before approval");
+
+        assertEquals(200, Fixtures.approve(j, "bob", build));
+        j.assertBuildStatusSuccess(j.waitForCompletion(build));
+        j.assertLogContains("approval=APPROVED", build);
+        j.assertLogContains("done=COMMITTED rows=2", build);
+        assertEquals(0, database.upperCaseEmails());
+    }
+
+    @Test
+    void aRejectedPreparedRunEndsTheBuildWithoutRunning(JenkinsRule j) throws Exception {
+        TestTarget database = TestTarget.create();
+        configureTarget("staging-db", database, "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, "split-rejected");
+        job.setDefinition(new CpsFlowDefinition("def r\n"
+                + "node {\n" + WRITE_SCRIPT
+                + "  r = runScript script: 'scripts/fix.sql', target: 'staging-db', mode: 'run', waitForApproval: false\n"
+                + "}\n"
+                + "waitForScriptApproval runId: r.runId\n"
+                + "node { runApprovedScript runId: r.runId }", true));
+        Fixtures.secure(j, job);
+
+        WorkflowRun build = j.waitForMessage("Approve or reject",
+                job.scheduleBuild2(0, new CauseAction(Fixtures.requestedBy("alice"))).waitForStart());
+        assertEquals(200, Fixtures.reject(j, "bob", build));
+
+        j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(build));
+        assertEquals(ScriptRunStatus.REJECTED, build.getAction(ScriptRunAction.class).getStatus());
+        assertEquals(2, database.upperCaseEmails());
+    }
 }

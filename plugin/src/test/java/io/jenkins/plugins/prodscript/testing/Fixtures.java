@@ -84,16 +84,25 @@ public final class Fixtures {
 
     /** Approves {@code build} as {@code user} through the approval page's endpoint, as a browser would. */
     public static int approve(JenkinsRule j, String user, Run<?, ?> build) throws Exception {
+        return decide(j, user, build, "approve", "checked the rehearsal");
+    }
+
+    private static int decide(JenkinsRule j, String user, Run<?, ?> build, String endpoint, String comment) throws Exception {
         try (JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false)) {
             wc.login(user);
-            WebRequest request = new WebRequest(wc.createCrumbedUrl(build.getUrl() + "approval/approve"), HttpMethod.POST);
-            request.setRequestParameters(List.of(new NameValuePair("comment", "checked the rehearsal"),
+            WebRequest request = new WebRequest(wc.createCrumbedUrl(build.getUrl() + "approval/" + endpoint), HttpMethod.POST);
+            request.setRequestParameters(List.of(new NameValuePair("comment", comment),
                     new NameValuePair("digest", ApprovalAction.of(build).getRequestDigest())));
             return wc.getPage(request).getWebResponse().getStatusCode();
         }
     }
 
-    /** Every file under the build's directory (log, build.xml, artifacts) that contains {@code secret}. */
+    /** Rejects {@code build} as {@code user}, as the approval page's Reject button would. */
+    public static int reject(JenkinsRule j, String user, Run<?, ?> build) throws Exception {
+        return decide(j, user, build, "reject", "not this week");
+    }
+
+        /** Every file under the build's directory (log, build.xml, artifacts) that contains {@code secret}. */
     public static List<Path> filesContaining(Run<?, ?> build, String secret) throws IOException {
         File root = build.getRootDir();
         try (Stream<Path> files = Files.walk(root.toPath())) {
