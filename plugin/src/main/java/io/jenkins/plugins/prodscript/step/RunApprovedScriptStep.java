@@ -16,7 +16,6 @@ import io.jenkins.plugins.prodscript.run.ScriptRun;
 import io.jenkins.plugins.prodscript.target.ScriptCaller;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -28,21 +27,15 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * is read again from the current workspace (which may be another agent's checkout of the same commit) and must have
  * the approved checksum, exactly as when {@code runScript} waits itself. Returns the run's summary.
  */
-public final class RunApprovedScriptStep extends Step {
-    private final String runId;
-
+public final class RunApprovedScriptStep extends PreparedRunStep {
     @DataBoundConstructor
     public RunApprovedScriptStep(String runId) {
-        this.runId = runId;
-    }
-
-    public String getRunId() {
-        return runId;
+        super(runId);
     }
 
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(context, runId);
+        return new Execution(context, getRunId());
     }
 
     /** The run itself is on the shared step thread pool, as the build's authentication, as {@code runScript}'s is. */

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -24,21 +23,15 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * held while approvers decide, and it holds no thread: the approval wakes it, as Pipeline's {@code input} is woken.
  * Returns {@code APPROVED}; fails, and records the run as not approved, when it is rejected, expires or is cancelled.
  */
-public final class WaitForScriptApprovalStep extends Step {
-    private final String runId;
-
+public final class WaitForScriptApprovalStep extends PreparedRunStep {
     @DataBoundConstructor
     public WaitForScriptApprovalStep(String runId) {
-        this.runId = runId;
-    }
-
-    public String getRunId() {
-        return runId;
+        super(runId);
     }
 
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(context, runId);
+        return new Execution(context, getRunId());
     }
 
     /** Registers with the build's approval; after a restart it registers again (the approval is kept by the build). */

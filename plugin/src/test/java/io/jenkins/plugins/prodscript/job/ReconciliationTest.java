@@ -1,10 +1,12 @@
 package io.jenkins.plugins.prodscript.job;
 
-import static io.jenkins.plugins.prodscript.testing.Fixtures.FIX_EMAILS;
+import static io.jenkins.plugins.prodscript.testing.Fixtures.SCRIPT;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.approve;
+import static io.jenkins.plugins.prodscript.testing.Fixtures.committedRun;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.configureTarget;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.parameters;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.requestedBy;
+import static io.jenkins.plugins.prodscript.testing.Fixtures.scriptJob;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.secure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,11 +17,9 @@ import hudson.model.Result;
 import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
 import io.jenkins.plugins.prodscript.testing.TestTarget;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.JenkinsRule;
-import org.jvnet.hudson.test.SingleFileSCM;
 import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
 
 /**
@@ -27,7 +27,6 @@ import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
  * runs, and a restart after it started.
  */
 class ReconciliationTest {
-    private static final String SCRIPT = "scripts/2024-05-fix-emails.sql";
     private static final String JOB = "fix";
 
     @RegisterExtension
@@ -65,10 +64,7 @@ class ReconciliationTest {
         sessions.then(j -> {
             database[0] = TestTarget.create();
             ScriptRunProject job = prepare(j, database[0]);
-            ScriptRunBuild build = j.waitForMessage("Approve or reject",
-                    job.scheduleBuild2(0, requestedBy("alice"), parameters(SCRIPT, "staging-db", "run")).waitForStart());
-            assertEquals(200, approve(j, "bob", build));
-            j.assertBuildStatusSuccess(j.waitForCompletion(build));
+            ScriptRunBuild build = committedRun(j, job, "staging-db");
             // As Jenkins would have left it had it died between the COMMIT and recording it.
             build.getAction(ScriptRunAction.class).setStatus(ScriptRunStatus.RUNNING, null);
             build.keepLog(false);
@@ -91,9 +87,7 @@ class ReconciliationTest {
 
     private static ScriptRunProject prepare(JenkinsRule j, TestTarget database) throws Exception {
         configureTarget("staging-db", database, "staging");
-        ScriptRunProject job = j.createProject(ScriptRunProject.class, JOB);
-        job.setScm(new SingleFileSCM(SCRIPT, FIX_EMAILS));
-        job.setAllowedTargets(List.of("staging-db"));
+        ScriptRunProject job = scriptJob(j, JOB, "staging-db");
         secure(j, job);
         return job;
     }

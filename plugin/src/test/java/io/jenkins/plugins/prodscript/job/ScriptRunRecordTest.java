@@ -1,10 +1,10 @@
 package io.jenkins.plugins.prodscript.job;
 
-import static io.jenkins.plugins.prodscript.testing.Fixtures.FIX_EMAILS;
-import static io.jenkins.plugins.prodscript.testing.Fixtures.approve;
+import static io.jenkins.plugins.prodscript.testing.Fixtures.SCRIPT;
+import static io.jenkins.plugins.prodscript.testing.Fixtures.committedRun;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.configureTarget;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.parameters;
-import static io.jenkins.plugins.prodscript.testing.Fixtures.requestedBy;
+import static io.jenkins.plugins.prodscript.testing.Fixtures.scriptJob;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.secure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,31 +16,22 @@ import hudson.tasks.LogRotator;
 import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
 import io.jenkins.plugins.prodscript.testing.TestTarget;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
-import org.jvnet.hudson.test.SingleFileSCM;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /** The build record of a change is an audit record: it outlives build discarders. */
 @WithJenkins
 class ScriptRunRecordTest {
-    private static final String SCRIPT = "scripts/2024-05-fix-emails.sql";
-
     @Test
     void aDiscarderKeepsTheCommittedRunAndDiscardsRehearsals(JenkinsRule j) throws Exception {
         TestTarget database = TestTarget.create();
         configureTarget("staging-db", database, "staging");
         configureTarget("staging-2", TestTarget.create(), "staging");
-        ScriptRunProject job = j.createProject(ScriptRunProject.class, "fix");
-        job.setScm(new SingleFileSCM(SCRIPT, FIX_EMAILS));
-        job.setAllowedTargets(List.of("staging-db", "staging-2"));
+        ScriptRunProject job = scriptJob(j, "fix", "staging-db", "staging-2");
         secure(j, job);
 
-        ScriptRunBuild committed = j.waitForMessage("Approve or reject",
-                job.scheduleBuild2(0, requestedBy("alice"), parameters(SCRIPT, "staging-db", "run")).waitForStart());
-        assertEquals(200, approve(j, "bob", committed));
-        j.assertBuildStatusSuccess(j.waitForCompletion(committed));
+        ScriptRunBuild committed = committedRun(j, job, "staging-db");
         assertEquals(ScriptRunStatus.COMMITTED, committed.getAction(ScriptRunAction.class).getStatus());
         assertTrue(committed.isKeepLog(), "a committed run is kept");
 

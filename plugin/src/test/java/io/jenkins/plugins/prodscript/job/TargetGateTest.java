@@ -1,11 +1,13 @@
 package io.jenkins.plugins.prodscript.job;
 
 import static io.jenkins.plugins.prodscript.testing.Fixtures.FIX_EMAILS;
+import static io.jenkins.plugins.prodscript.testing.Fixtures.SCRIPT;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.addLogin;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.configureTarget;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.filesContaining;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.parameters;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.requestedBy;
+import static io.jenkins.plugins.prodscript.testing.Fixtures.scriptJob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -44,8 +46,6 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  */
 @WithJenkins
 class TargetGateTest {
-    private static final String SCRIPT = "scripts/2024-05-fix-emails.sql";
-
     @Test
     void aPipelineCannotBindTheSystemScopedLoginWithWithCredentials(JenkinsRule j) throws Exception {
         configureTarget("staging-db", TestTarget.create(), "staging");
@@ -71,7 +71,7 @@ class TargetGateTest {
         TargetDatabase target = new TargetDatabase("staging-db", database.url(), "global-login");
         target.setTier("staging");
         ProductionScriptTargets.get().setTargets(List.of(target));
-        ScriptRunProject job = job(j, "fix", "staging-db");
+        ScriptRunProject job = scriptJob(j, "fix", "staging-db");
 
         ScriptRunBuild build = j.assertBuildStatus(Result.FAILURE,
                 job.scheduleBuild2(0, parameters(SCRIPT, "staging-db", "rehearse")));
@@ -84,7 +84,7 @@ class TargetGateTest {
     void aJobOutsideTheTargetsAllowListIsRefusedAndOneInsideIsAdmitted(JenkinsRule j) throws Exception {
         TestTarget database = TestTarget.create();
         configureTarget("staging-db", database, "staging").setAllowedJobs("team/");
-        ScriptRunProject outsider = job(j, "teamwork-fix", "staging-db");
+        ScriptRunProject outsider = scriptJob(j, "teamwork-fix", "staging-db");
         MockFolder team = j.createFolder("team");
         ScriptRunProject insider = team.createProject(ScriptRunProject.class, "fix");
         insider.setScm(new SingleFileSCM(SCRIPT, FIX_EMAILS));
@@ -121,7 +121,7 @@ class TargetGateTest {
     void anAgentWithoutAnAllowedLabelIsRefused(JenkinsRule j) throws Exception {
         TestTarget database = TestTarget.create();
         configureTarget("staging-db", database, "staging").setAllowedAgentLabels("db-runners");
-        ScriptRunProject job = job(j, "fix", "staging-db");
+        ScriptRunProject job = scriptJob(j, "fix", "staging-db");
 
         ScriptRunBuild refused = j.assertBuildStatus(Result.FAILURE,
                 job.scheduleBuild2(0, parameters(SCRIPT, "staging-db", "rehearse")));
@@ -137,7 +137,7 @@ class TargetGateTest {
     void rehearsingOnProductionNeedsItsOwnPermission(JenkinsRule j) throws Exception {
         TestTarget production = TestTarget.create();
         configureTarget("prod-main", production, "production");
-        ScriptRunProject job = job(j, "fix", "prod-main");
+        ScriptRunProject job = scriptJob(j, "fix", "prod-main");
         secure(j, job, false);
 
         ScriptRunBuild refused = j.assertBuildStatus(Result.FAILURE,
@@ -161,7 +161,7 @@ class TargetGateTest {
         prod.setRehearseOn("staging-db");
         targets.add(prod);
         ProductionScriptTargets.get().setTargets(targets);
-        ScriptRunProject job = job(j, "fix", "prod-main");
+        ScriptRunProject job = scriptJob(j, "fix", "prod-main");
         secure(j, job, false);
 
         ScriptRunBuild build = j.assertBuildStatusSuccess(
@@ -191,7 +191,7 @@ class TargetGateTest {
     @Test
     void theJobsLogMasksThePasswordsOfItsTargets(JenkinsRule j) throws Exception {
         configureTarget("staging-db", TestTarget.create(), "staging");
-        ScriptRunProject job = job(j, "fix", "staging-db");
+        ScriptRunProject job = scriptJob(j, "fix", "staging-db");
         ScriptRunBuild build = j.assertBuildStatusSuccess(job.scheduleBuild2(0, parameters(SCRIPT, "staging-db", "rehearse")));
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -202,13 +202,6 @@ class TargetGateTest {
         String written = log.toString(StandardCharsets.UTF_8);
         assertFalse(written.contains(TestTarget.PASSWORD), written);
         assertEquals("psql password=**** done\n", written);
-    }
-
-    private static ScriptRunProject job(JenkinsRule j, String name, String target) throws Exception {
-        ScriptRunProject job = j.createProject(ScriptRunProject.class, name);
-        job.setScm(new SingleFileSCM(SCRIPT, FIX_EMAILS));
-        job.setAllowedTargets(List.of(target));
-        return job;
     }
 
     /** alice may build the job, and rehearse on production when {@code mayRehearse}. */

@@ -1,10 +1,8 @@
 package io.jenkins.plugins.prodscript.retention;
 
-import static io.jenkins.plugins.prodscript.testing.Fixtures.FIX_EMAILS;
-import static io.jenkins.plugins.prodscript.testing.Fixtures.approve;
+import static io.jenkins.plugins.prodscript.testing.Fixtures.committedRun;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.configureTarget;
-import static io.jenkins.plugins.prodscript.testing.Fixtures.parameters;
-import static io.jenkins.plugins.prodscript.testing.Fixtures.requestedBy;
+import static io.jenkins.plugins.prodscript.testing.Fixtures.scriptJob;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.secure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.ExtensionList;
-import io.jenkins.plugins.prodscript.job.ScriptRunBuild;
 import io.jenkins.plugins.prodscript.job.ScriptRunProject;
 import io.jenkins.plugins.prodscript.target.TargetDatabase;
 import io.jenkins.plugins.prodscript.testing.TestTarget;
@@ -24,26 +21,18 @@ import org.htmlunit.util.NameValuePair;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
-import org.jvnet.hudson.test.SingleFileSCM;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /** Rescue tables are announced a day before they expire, then dropped through the engine and recorded in the ledger. */
 @WithJenkins
 class RescueRetentionTest {
-    private static final String SCRIPT = "scripts/2024-05-fix-emails.sql";
-
     @Test
     void expiredTablesAreDroppedAfterNoticeAndTheDropIsRecorded(JenkinsRule j) throws Exception {
         TestTarget database = TestTarget.create();
         TargetDatabase target = configureTarget("staging-db", database, "staging");
-        ScriptRunProject job = j.createProject(ScriptRunProject.class, "fix");
-        job.setScm(new SingleFileSCM(SCRIPT, FIX_EMAILS));
-        job.setAllowedTargets(List.of("staging-db"));
+        ScriptRunProject job = scriptJob(j, "fix", "staging-db");
         secure(j, job);
-        ScriptRunBuild build = j.waitForMessage("Approve or reject",
-                job.scheduleBuild2(0, requestedBy("alice"), parameters(SCRIPT, "staging-db", "run")).waitForStart());
-        assertEquals(200, approve(j, "bob", build));
-        j.assertBuildStatusSuccess(j.waitForCompletion(build));
+        committedRun(j, job, "staging-db");
         // The registry names the table within the rescue schema.
         String table = database.queryOne("SELECT table_name FROM script_runner.rescue_tables");
         assertNotNull(table, "the committed run kept what it changed");

@@ -10,6 +10,8 @@ import hudson.model.Run;
 import hudson.model.StringParameterValue;
 import io.jenkins.plugins.prodscript.approval.ApprovalAction;
 import io.jenkins.plugins.prodscript.approval.ProductionScriptPermissions;
+import io.jenkins.plugins.prodscript.job.ScriptRunBuild;
+import io.jenkins.plugins.prodscript.job.ScriptRunProject;
 import io.jenkins.plugins.prodscript.target.ProductionScriptTargets;
 import io.jenkins.plugins.prodscript.target.TargetDatabase;
 import java.io.File;
@@ -26,6 +28,7 @@ import org.htmlunit.WebRequest;
 import org.htmlunit.util.NameValuePair;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
+import org.jvnet.hudson.test.SingleFileSCM;
 
 /** Targets, credentials, people and parameters the plugin's Jenkins tests share. */
 public final class Fixtures {
@@ -34,7 +37,28 @@ public final class Fixtures {
     public static final String FIX_EMAILS = "-- @description lower-case emails\n-- @ticket OPS-1\n-- @expect-rows 1: 2\n"
             + "UPDATE accounts SET email = lower(email) WHERE email <> lower(email);\n";
 
+    /** Where {@link #scriptJob} jobs keep {@link #FIX_EMAILS}. */
+    public static final String SCRIPT = "scripts/2024-05-fix-emails.sql";
+
     private Fixtures() {
+    }
+
+    /** A "Run Production Script" job whose checkout holds {@link #FIX_EMAILS} at {@link #SCRIPT}. */
+    public static ScriptRunProject scriptJob(JenkinsRule j, String name, String... targets) throws Exception {
+        ScriptRunProject job = j.createProject(ScriptRunProject.class, name);
+        job.setScm(new SingleFileSCM(SCRIPT, FIX_EMAILS));
+        job.setAllowedTargets(List.of(targets));
+        return job;
+    }
+
+    /** A run of {@link #SCRIPT} on {@code target}, requested by alice, approved by bob, committed (job {@link #secure}d). */
+    public static ScriptRunBuild committedRun(JenkinsRule j, ScriptRunProject job, String target) throws Exception {
+        ScriptRunBuild build = j.waitForMessage("Approve or reject",
+                job.scheduleBuild2(0, requestedBy("alice"), parameters(SCRIPT, target, "run")).waitForStart());
+        if (approve(j, "bob", build) != 200) {
+            throw new AssertionError("bob could not approve " + build);
+        }
+        return j.assertBuildStatusSuccess(j.waitForCompletion(build));
     }
 
     /** Configures target {@code name} on {@code database} with the test login stored as a credential. */
