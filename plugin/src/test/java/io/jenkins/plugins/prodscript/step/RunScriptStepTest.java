@@ -118,20 +118,7 @@ class RunScriptStepTest {
     @Test
     void preparedThenApprovedOutsideNodeThenRunHoldsNoExecutorWhileWaiting(JenkinsRule j) throws Exception {
         TestTarget database = TestTarget.create();
-        configureTarget("staging-db", database, "staging");
-        WorkflowJob job = j.createProject(WorkflowJob.class, "split");
-        job.setDefinition(new CpsFlowDefinition("def r\n"
-                + "node {\n" + WRITE_SCRIPT
-                + "  r = runScript script: 'scripts/fix.sql', target: 'staging-db', mode: 'run', waitForApproval: false\n"
-                + "  echo \"prepared=${r.status}\"\n"
-                + "}\n"
-                + "def approval = waitForScriptApproval(runId: r.runId)\n"
-                + "echo \"approval=${approval}\"\n"
-                + "node {\n" + WRITE_SCRIPT
-                + "  def done = runApprovedScript runId: r.runId\n"
-                + "  echo \"done=${done.status} rows=${done.rowsChanged}\"\n"
-                + "}", true));
-        Fixtures.secure(j, job);
+        WorkflowJob job = splitPipeline(j, database, "split");
 
         WorkflowRun build = j.waitForMessage("prepared=WAITING_FOR_APPROVAL",
                 job.scheduleBuild2(0, new CauseAction(Fixtures.requestedBy("alice"))).waitForStart());
@@ -152,22 +139,33 @@ class RunScriptStepTest {
     @Test
     void aRejectedPreparedRunEndsTheBuildWithoutRunning(JenkinsRule j) throws Exception {
         TestTarget database = TestTarget.create();
-        configureTarget("staging-db", database, "staging");
-        WorkflowJob job = j.createProject(WorkflowJob.class, "split-rejected");
-        job.setDefinition(new CpsFlowDefinition("def r\n"
-                + "node {\n" + WRITE_SCRIPT
-                + "  r = runScript script: 'scripts/fix.sql', target: 'staging-db', mode: 'run', waitForApproval: false\n"
-                + "}\n"
-                + "waitForScriptApproval runId: r.runId\n"
-                + "node { runApprovedScript runId: r.runId }", true));
-        Fixtures.secure(j, job);
+        WorkflowJob job = splitPipeline(j, database, "split-rejected");
 
-        WorkflowRun build = j.waitForMessage("Approve or reject",
+        WorkflowRun build = j.waitForMessage("prepared=WAITING_FOR_APPROVAL",
                 job.scheduleBuild2(0, new CauseAction(Fixtures.requestedBy("alice"))).waitForStart());
         assertEquals(200, Fixtures.reject(j, "bob", build));
 
         j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(build));
         assertEquals(ScriptRunStatus.REJECTED, build.getAction(ScriptRunAction.class).getStatus());
         assertEquals(2, database.upperCaseEmails());
+    }
+
+    /** Prepares in one node, waits outside any node, runs in another node; alice requests, bob approves. */
+    private static WorkflowJob splitPipeline(JenkinsRule j, TestTarget database, String name) throws Exception {
+        configureTarget("staging-db", database, "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, name);
+        job.setDefinition(new CpsFlowDefinition("def r\n"
+                + "node {\n" + WRITE_SCRIPT
+                + "  r = runScript script: 'scripts/fix.sql', target: 'staging-db', mode: 'run', waitForApproval: false\n"
+                + "  echo \"prepared=${r.status}\"\n"
+                + "}\n"
+                + "def approval = waitForScriptApproval(runId: r.runId)\n"
+                + "echo \"approval=${approval}\"\n"
+                + "node {\n" + WRITE_SCRIPT
+                + "  def done = runApprovedScript runId: r.runId\n"
+                + "  echo \"done=${done.status} rows=${done.rowsChanged}\"\n"
+                + "}", true));
+        Fixtures.secure(j, job);
+        return job;
     }
 }

@@ -80,7 +80,12 @@ public final class TestTarget {
         }
     }
 
-    /** How many accounts still have an upper-case email: 2 until a fix commits. */
+    /** Whether anything ever ran here: the first run or rehearsal creates the ledger, {@code script_runner.runs}. */
+    public boolean touched() {
+        return queryOne("SELECT to_regclass('script_runner.runs')") != null;
+    }
+
+        /** How many accounts still have an upper-case email: 2 until a fix commits. */
     public int upperCaseEmails() {
         return Integer.parseInt(queryOne("SELECT count(*) FROM accounts WHERE email <> lower(email)"));
     }
