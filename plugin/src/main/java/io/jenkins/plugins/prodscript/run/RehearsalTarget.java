@@ -12,7 +12,7 @@ import org.springframework.security.core.AuthenticationException;
 
 /**
  * Where a target's rehearsals run, and who may rehearse on production. A target with a "Rehearse on" target rehearses
- * there; otherwise on itself, which for a production-tier target needs the requester to hold
+ * there (except a revert's, which needs the target's own rescue tables); otherwise on itself, which for a production-tier target needs the requester to hold
  * {@link ProductionScriptPermissions#REHEARSE_ON_PRODUCTION} on the job: Job/Build alone is not enough.
  */
 final class RehearsalTarget {
@@ -25,9 +25,10 @@ final class RehearsalTarget {
      * @throws AbortException when the "Rehearse on" target is gone, or the rehearsal would touch production and the
      *                        requester may not rehearse there; nothing has touched any database then
      */
-    static TargetDatabase choose(Run<?, ?> build, TargetDatabase target, @CheckForNull String requester)
+    static TargetDatabase choose(Run<?, ?> build, TargetDatabase target, RunMode mode, @CheckForNull String requester)
             throws AbortException {
-        TargetDatabase rehearsedOn = target.getRehearseOn().isEmpty()
+        // A reversal reads the rescue tables of the target itself, which exist nowhere else.
+        TargetDatabase rehearsedOn = target.getRehearseOn().isEmpty() || mode == RunMode.REVERT
                 ? target : ProductionScriptTargets.get().require(target.getRehearseOn());
         if (rehearsedOn.isProduction() && !mayRehearseOnProduction(build, requester)) {
             throw new AbortException("Rehearsing on the production target '" + rehearsedOn.getName() + "' needs the"

@@ -83,7 +83,7 @@ public final class ScriptRun {
             throw new AbortException("A " + mode.id() + " changes data, so a signed-in user must start it: approvals are"
                     + " checked against who asked. Nothing was run.");
         }
-        TargetDatabase rehearsedOn = RehearsalTarget.choose(build, target, requester);
+        TargetDatabase rehearsedOn = RehearsalTarget.choose(build, target, mode, requester);
         String commit = mode == RunMode.REVERT ? CommitSource.find(build, listener)
                 : CheckoutCommit.of(build, workspace, launcher, spec.getScriptPath(), listener);
         String rehearsalRunId = UUID.randomUUID().toString();
