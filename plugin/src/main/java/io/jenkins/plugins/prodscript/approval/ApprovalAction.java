@@ -54,6 +54,8 @@ public final class ApprovalAction implements RunAction2 {
 
     private final ApprovalRequest request;
     private final long waitingSinceMillis;
+    /** {@code approval} for a build's first approval, {@code approval-2} for its second...; null in older builds. */
+    private final String urlName;
     /** Replaced, never modified in place, so saving the build can serialize it while a decision arrives. */
     private volatile List<ApprovalRecord> decisions = new ArrayList<>();
     /** The final outcome once decided; null while waiting. */
@@ -65,34 +67,35 @@ public final class ApprovalAction implements RunAction2 {
     private transient List<Consumer<ApprovalOutcome>> callbacks;
     private transient ScheduledFuture<?> expiryCheck;
 
-    ApprovalAction(ApprovalRequest request, long waitingSinceMillis) {
+    ApprovalAction(ApprovalRequest request, long waitingSinceMillis, String urlName) {
         this.request = request;
         this.waitingSinceMillis = waitingSinceMillis;
+        this.urlName = urlName;
         this.judge = new ApprovalJudge(request, waitingSinceMillis);
     }
 
     /**
      * Starts waiting for approval of {@code request}, or, when the build already waits for it (e.g. after a
      * restart), returns that wait and reconnects it to {@code listener} so decisions keep appearing in the console.
+     * A build making several runs has one approval per run, each at its own address.
      *
-     * @throws AbortException when the build already waits for another engine run: one approval per build
+     * @throws AbortException when the request is not one the policy can judge
      */
     public static ApprovalAction open(Run<?, ?> run, ApprovalRequest request, TaskListener listener) throws IOException {
         ApprovalAction action;
         boolean created = false;
         synchronized (ATTACH_LOCK) {
-            action = run.getAction(ApprovalAction.class);
+            action = of(run, request.getRunId());
             if (action == null) {
+                int others = run.getActions(ApprovalAction.class).size();
                 try {
-                    action = new ApprovalAction(request, System.currentTimeMillis());
+                    action = new ApprovalAction(request, System.currentTimeMillis(),
+                            others == 0 ? URL_NAME : URL_NAME + "-" + (others + 1));
                 } catch (IllegalArgumentException e) {
                     throw new AbortException("Cannot ask for approval: " + e.getMessage());
                 }
                 run.addAction(action);
                 created = true;
-            } else if (!action.request.getRunId().equals(request.getRunId())) {
-                throw new AbortException("This build already has an approval for run " + action.request.getRunId()
-                        + "; a build can wait for one approval only");
             }
         }
         if (created) {
@@ -102,9 +105,16 @@ public final class ApprovalAction implements RunAction2 {
         return action;
     }
 
-    /** The approval of this build, if it has one. */
+    /** The approval of this build's latest run that asked for one, if any. */
     public static @CheckForNull ApprovalAction of(Run<?, ?> run) {
-        return run.getAction(ApprovalAction.class);
+        List<ApprovalAction> all = run.getActions(ApprovalAction.class);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+
+    /** The approval of engine run {@code runId} in this build, if it asked for one. */
+    public static @CheckForNull ApprovalAction of(Run<?, ?> run, String runId) {
+        return run.getActions(ApprovalAction.class).stream().filter(a -> a.request.getRunId().equals(runId))
+                .findFirst().orElse(null);
     }
 
     /** Where the approval stands now, expiry included; changes nothing (see {@link #getOutcome()}). */
@@ -276,7 +286,7 @@ public final class ApprovalAction implements RunAction2 {
 
     /** The archived text of the script to approve, relative to this page's parent (the build); null if none. */
     public @CheckForNull String getScriptArtifactPath() {
-        ScriptRunAction record = run == null ? null : ScriptRunAction.of(run);
+        ScriptRunAction record = run == null ? null : ScriptRunAction.of(run, request.getRunId());
         return record == null ? null : record.getScriptArtifactPath();
     }
 
@@ -409,7 +419,7 @@ public final class ApprovalAction implements RunAction2 {
             }
             log("Still waiting for approval: " + now.getReason());
         }
-        String path = run.getUrl() + URL_NAME + "/";
+        String path = run.getUrl() + getUrlName() + "/";
         String rootUrl = Jenkins.get().getRootUrl();
         // The note makes a link in the web console; the text keeps the address readable in plain-text logs.
         log(HyperlinkNote.encodeTo("/" + path, "Approve or reject: " + (rootUrl == null ? "/" + path : rootUrl + path)));
@@ -487,12 +497,12 @@ public final class ApprovalAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return "Approval";
+        return urlName == null || urlName.equals(URL_NAME) ? "Approval" : "Approval (" + request.getTargetName() + ")";
     }
 
     @Override
     public String getUrlName() {
-        return URL_NAME;
+        return urlName == null ? URL_NAME : urlName;
     }
 
     @NonNull

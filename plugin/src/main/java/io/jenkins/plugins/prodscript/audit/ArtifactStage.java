@@ -66,15 +66,16 @@ public final class ArtifactStage {
     }
 
     /**
-     * Archives every staged file that exists under {@code prodscript/}, through the build's artifact manager (so
-     * custom storage such as S3 is honoured), and returns their artifact paths. Archiving again replaces a file with
-     * its newer version.
+     * Archives every staged file that exists under the run's artifact folder, through the build's artifact manager
+     * (so custom storage such as S3 is honoured), and returns their artifact paths. Archiving again replaces a file
+     * with its newer version.
      */
-    public List<String> archive(Run<?, ?> run, Launcher launcher, TaskListener listener) throws IOException, InterruptedException {
+    public List<String> archive(Run<?, ?> run, ScriptRunAction record, Launcher launcher, TaskListener listener)
+            throws IOException, InterruptedException {
         Map<String, String> files = new LinkedHashMap<>();
         for (String name : NAMES) {
             if (dir.child(name).exists()) {
-                files.put(ArtifactNames.path(name), name);
+                files.put(record.artifactPath(name), name);
             }
         }
         if (!files.isEmpty()) {

@@ -73,9 +73,19 @@ public final class ScriptRunAction implements RunAction2 {
         this.commit = commit;
     }
 
-    /** The script run of {@code run}, if it made one. */
+    /**
+     * The latest script run of {@code run}, if it made one. A Pipeline may make several (say a staging run, then a
+     * production run); the latest is the one the build is about, and the history lists it.
+     */
     public static @CheckForNull ScriptRunAction of(Run<?, ?> run) {
-        return run.getAction(ScriptRunAction.class);
+        List<ScriptRunAction> all = run.getActions(ScriptRunAction.class);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+
+    /** The script run of {@code run} with engine run id {@code runId}, if it made it. */
+    public static @CheckForNull ScriptRunAction of(Run<?, ?> run, String runId) {
+        return run.getActions(ScriptRunAction.class).stream().filter(a -> a.getRunId().equals(runId)).findFirst()
+                .orElse(null);
     }
 
     @Exported
@@ -200,11 +210,26 @@ public final class ScriptRunAction implements RunAction2 {
 
     /** The archived script text, relative to the build's URL; null when it was not archived (e.g. refused unread). */
     public @CheckForNull String getScriptArtifactPath() {
-        return hasArtifact(ArtifactNames.SCRIPT) ? "artifact/" + ArtifactNames.path(ArtifactNames.SCRIPT) : null;
+        return hasArtifact(ArtifactNames.SCRIPT) ? "artifact/" + artifactPath(ArtifactNames.SCRIPT) : null;
     }
 
     public boolean hasArtifact(String name) {
-        return artifacts.contains(ArtifactNames.path(name));
+        return artifacts.contains(artifactPath(name));
+    }
+
+    /**
+     * Where this run's files are among the build's artifacts: {@code prodscript/} for the build's first run,
+     * {@code prodscript/2/} for its second, and so on, so that several runs of one Pipeline never overwrite each
+     * other's record. Derived from the run's place among the build's runs, which the build keeps in order.
+     */
+    public String getArtifactFolder() {
+        int index = run == null ? 0 : run.getActions(ScriptRunAction.class).indexOf(this);
+        return index <= 0 ? ArtifactNames.FOLDER : ArtifactNames.FOLDER + (index + 1) + "/";
+    }
+
+    /** The artifact path of one of this run's files, e.g. {@code prodscript/plan.json}. */
+    public String artifactPath(String name) {
+        return getArtifactFolder() + name;
     }
 
     public Run<?, ?> getRun() {
@@ -266,7 +291,7 @@ public final class ScriptRunAction implements RunAction2 {
     public void onLoad(Run<?, ?> r) {
         this.run = r;
         if ((status == ScriptRunStatus.RUNNING || status == ScriptRunStatus.UNKNOWN) && !r.isBuilding()) {
-            UnfinishedRuns.reconcileAll(r);
+            UnfinishedRuns.reconcileAll(r, runId);
         }
     }
 

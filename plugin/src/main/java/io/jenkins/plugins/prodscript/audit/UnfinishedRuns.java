@@ -10,13 +10,13 @@ import hudson.model.Run;
  * ledger can be read.
  */
 public interface UnfinishedRuns extends ExtensionPoint {
-    /** Called once per load of such a build. */
-    void reconcile(Run<?, ?> build);
+    /** Called once per load of such a build, for its run {@code runId}. */
+    void reconcile(Run<?, ?> build, String runId);
 
-    /** Hands {@code build} to every implementation. */
-    static void reconcileAll(Run<?, ?> build) {
+    /** Hands the run to every implementation. */
+    static void reconcileAll(Run<?, ?> build, String runId) {
         for (UnfinishedRuns handler : ExtensionList.lookup(UnfinishedRuns.class)) {
-            handler.reconcile(build);
+            handler.reconcile(build, runId);
         }
     }
 }

@@ -63,8 +63,7 @@ public final class ScriptRunHistoryAction implements Action {
             return waiting; // every job has this action: jobs that run no scripts do not pay for the scan
         }
         for (Run<?, ?> run : job.getBuilds().limit(PAGE_SIZE)) {
-            ApprovalAction approval = ApprovalAction.of(run);
-            if (approval != null && approval.isWaiting()) {
+            if (run.getActions(ApprovalAction.class).stream().anyMatch(ApprovalAction::isWaiting)) {
                 waiting.add(run);
             }
         }

@@ -57,48 +57,49 @@ public final class LedgerReconciliation {
     public static final class AfterRestart implements UnfinishedRuns {
         /** Not while the build is being loaded: marking and saving it happen right after, on the timer. */
         @Override
-        public void reconcile(Run<?, ?> build) {
-            Timer.get().execute(() -> start(build, "Jenkins restarted while the run was running.", status -> { }));
+        public void reconcile(Run<?, ?> build, String runId) {
+            Timer.get().execute(() -> start(build, runId, "Jenkins restarted while the run was running.", status -> { }));
         }
     }
 
     /**
-     * Marks the build's run as of unknown outcome and reads the ledger in the background until it knows.
+     * Marks the build's run {@code runId} as of unknown outcome and reads the ledger in the background until it knows.
      *
      * @param why       what made the outcome unknown, for the record
      * @param whenKnown called with the final status once the ledger decided (not called if it never does)
      */
-    public static void start(Run<?, ?> build, String why, Consumer<ScriptRunStatus> whenKnown) {
-        ScriptRunAction record = ScriptRunAction.of(build);
+    public static void start(Run<?, ?> build, String runId, String why, Consumer<ScriptRunStatus> whenKnown) {
+        ScriptRunAction record = ScriptRunAction.of(build, runId);
         if (record == null || record.getStatus().isFinal()) {
             return;
         }
         record.setStatus(ScriptRunStatus.UNKNOWN, why + " The outcome of run " + record.getRunId()
                 + " is read from the target's ledger (script_runner.runs).");
         save(build);
-        schedule(build, 1, 0, whenKnown);
+        schedule(build, runId, 1, 0, whenKnown);
     }
 
-    private static void schedule(Run<?, ?> build, int attempt, long delaySeconds, Consumer<ScriptRunStatus> whenKnown) {
-        Timer.get().schedule(() -> attempt(build, attempt, whenKnown), delaySeconds, TimeUnit.SECONDS);
+    private static void schedule(Run<?, ?> build, String runId, int attempt, long delaySeconds,
+                                 Consumer<ScriptRunStatus> whenKnown) {
+        Timer.get().schedule(() -> attempt(build, runId, attempt, whenKnown), delaySeconds, TimeUnit.SECONDS);
     }
 
-    private static void attempt(Run<?, ?> build, int attempt, Consumer<ScriptRunStatus> whenKnown) {
+    private static void attempt(Run<?, ?> build, String runId, int attempt, Consumer<ScriptRunStatus> whenKnown) {
         try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
-            ScriptRunStatus status = reconcile(build);
+            ScriptRunStatus status = reconcile(build, runId);
             if (status != ScriptRunStatus.UNKNOWN) {
                 whenKnown.accept(status);
                 return;
             }
         } catch (IOException | SQLException | RuntimeException e) {
             LOGGER.log(Level.WARNING, "Could not read the outcome of the run of " + build + " from its target's ledger", e);
-            note(build, "Reading the target's ledger failed (attempt " + attempt + "): " + e.getMessage());
+            note(build, runId, "Reading the target's ledger failed (attempt " + attempt + "): " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
         if (attempt < MAX_ATTEMPTS) {
-            schedule(build, attempt + 1, RETRY_SECONDS, whenKnown);
+            schedule(build, runId, attempt + 1, RETRY_SECONDS, whenKnown);
         }
     }
 
@@ -106,8 +107,9 @@ public final class LedgerReconciliation {
      * One reading of the ledger. Records and returns the run's final status, or {@link ScriptRunStatus#UNKNOWN} while
      * the ledger still shows it running.
      */
-    static ScriptRunStatus reconcile(Run<?, ?> build) throws IOException, InterruptedException, SQLException {
-        ScriptRunAction record = ScriptRunAction.of(build);
+    static ScriptRunStatus reconcile(Run<?, ?> build, String runId)
+            throws IOException, InterruptedException, SQLException {
+        ScriptRunAction record = ScriptRunAction.of(build, runId);
         if (record == null || record.getStatus() != ScriptRunStatus.UNKNOWN) {
             return record == null ? ScriptRunStatus.UNKNOWN : record.getStatus();
         }
@@ -173,15 +175,15 @@ public final class LedgerReconciliation {
                     LOGGER.log(Level.FINE, "No reversal for " + record.getRunId(), e);
                 }
             }
-            record.addArtifacts(stage.archive(build, new Launcher.LocalLauncher(TaskListener.NULL), TaskListener.NULL));
+            record.addArtifacts(stage.archive(build, record, new Launcher.LocalLauncher(TaskListener.NULL), TaskListener.NULL));
         } finally {
             stage.delete();
         }
     }
 
 
-    private static void note(Run<?, ?> build, String line) {
-        ScriptRunAction record = ScriptRunAction.of(build);
+    private static void note(Run<?, ?> build, String runId, String line) {
+        ScriptRunAction record = ScriptRunAction.of(build, runId);
         if (record != null && record.getStatus() == ScriptRunStatus.UNKNOWN) {
             record.setStatus(ScriptRunStatus.UNKNOWN, line);
             save(build);

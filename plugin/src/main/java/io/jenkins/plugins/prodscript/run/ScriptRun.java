@@ -70,10 +70,6 @@ public final class ScriptRun {
      *                        nothing was changed then
      */
     public PreparedRun prepare(ScriptRunSpec spec) throws IOException, InterruptedException {
-        if (ScriptRunAction.of(build) != null) {
-            throw new AbortException("This build already made a script run; one run per build keeps its audit record and"
-                    + " artifacts unambiguous. Nothing was run.");
-        }
         TargetDatabase target = ProductionScriptTargets.get().require(spec.getTargetName());
         // Before anything else, and before any login is looked up: a build the target does not admit learns nothing.
         TargetAccess.check(build, workspace, caller, target);
@@ -166,7 +162,7 @@ public final class ScriptRun {
      *                        in each case nothing was changed
      */
     public ExecutionReport complete(PreparedRun prepared, ApprovalOutcome outcome) throws IOException, InterruptedException {
-        ScriptRunAction action = ScriptRunAction.of(build);
+        ScriptRunAction action = ScriptRunAction.of(build, prepared.getRunId());
         if (action == null) {
             throw new AbortException("This build has no record of the prepared run " + prepared.getRunId() + ". Nothing was run.");
         }
@@ -174,7 +170,7 @@ public final class ScriptRun {
         try {
             // Another node or workspace than the rehearsal's when a Pipeline runs an approved script apart.
             stage.ensure();
-            ApprovalAction approval = ApprovalAction.of(build);
+            ApprovalAction approval = ApprovalAction.of(build, prepared.getRunId());
             if (approval == null) {
                 throw new AbortException("The build has no approval record for run " + prepared.getRunId() + ". Nothing was run.");
             }
@@ -218,7 +214,8 @@ public final class ScriptRun {
                 // The run was started and no report came back (abort, lost agent): it may still commit. Not CANCELLED
                 // on a guess: the target's ledger decides.
                 log("The run's outcome is not known here (" + e.getMessage() + "); reading it from the target's ledger.");
-                LedgerReconciliation.start(build, "The build lost sight of the run: " + e.getMessage() + ".", status -> { });
+                LedgerReconciliation.start(build, prepared.getRunId(), "The build lost sight of the run: " + e.getMessage() + ".",
+                        status -> { });
             } else {
                 recordFailure(action, e, ScriptRunStatus.FAILED);
             }
@@ -241,8 +238,8 @@ public final class ScriptRun {
      * Records, without any node, that a prepared run was not approved (a Pipeline waiting outside {@code node}); the
      * decisions stay in the build's record. Does nothing to a record that already ended.
      */
-    public static void recordNotApproved(Run<?, ?> build, ApprovalOutcome outcome) throws IOException {
-        ScriptRunAction action = ScriptRunAction.of(build);
+    public static void recordNotApproved(Run<?, ?> build, String runId, ApprovalOutcome outcome) throws IOException {
+        ScriptRunAction action = ScriptRunAction.of(build, runId);
         if (action != null && action.getStatus() == ScriptRunStatus.WAITING_FOR_APPROVAL) {
             action.setStatus(statusOf(outcome), outcome.getReason());
             build.save();
@@ -257,9 +254,9 @@ public final class ScriptRun {
      *                        staged next to the workspace that prepared it)
      */
     public static PreparedRun preparedIn(Run<?, ?> build, String runId) throws AbortException {
-        ScriptRunAction action = ScriptRunAction.of(build);
-        ApprovalAction approval = ApprovalAction.of(build);
-        if (action == null || approval == null || !action.getRunId().equals(runId)) {
+        ScriptRunAction action = ScriptRunAction.of(build, runId);
+        ApprovalAction approval = ApprovalAction.of(build, runId);
+        if (action == null || approval == null) {
             throw new AbortException("This build prepared no run " + runId + " waiting for approval. Nothing was run.");
         }
         if (action.getStatus() != ScriptRunStatus.WAITING_FOR_APPROVAL) {
@@ -294,11 +291,6 @@ public final class ScriptRun {
         } catch (IOException e) {
             log("WARNING: " + e.getMessage() + "; the decisions stay in this build's record");
         }
-    }
-
-    /** The audit record of this build's run, or null before {@link #prepare}. */
-    public @CheckForNull ScriptRunAction record() {
-        return ScriptRunAction.of(build);
     }
 
     private ScriptLocation locationOf(PreparedRun prepared, ArtifactStage stage) {
@@ -354,7 +346,7 @@ public final class ScriptRun {
      */
     private void archive(ArtifactStage stage, ScriptRunAction action) {
         try {
-            action.addArtifacts(stage.archive(build, launcher, listener));
+            action.addArtifacts(stage.archive(build, action, launcher, listener));
             save();
             if (action.getStatus().isFinal()) {
                 stage.delete();

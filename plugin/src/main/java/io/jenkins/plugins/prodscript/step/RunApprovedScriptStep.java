@@ -58,7 +58,7 @@ public final class RunApprovedScriptStep extends PreparedRunStep {
         private void runApproved() throws Exception {
             Run<?, ?> build = getContext().get(Run.class);
             try (ACLContext ignored = ACL.as2(BuildAuthentication.of(build))) {
-                ApprovalAction approval = ApprovalAction.of(build);
+                ApprovalAction approval = ApprovalAction.of(build, runId);
                 ApprovalOutcome outcome = approval == null ? null : approval.outcome();
                 if (outcome == null || !outcome.isDecided()) {
                     throw new AbortException("Run " + runId + " is not decided yet; wait with waitForScriptApproval"
@@ -67,7 +67,7 @@ public final class RunApprovedScriptStep extends PreparedRunStep {
                 new ScriptRun(build, getContext().get(FilePath.class), getContext().get(Launcher.class),
                         getContext().get(TaskListener.class), ScriptCaller.PIPELINE_STEP)
                         .complete(ScriptRun.preparedIn(build, runId), outcome);
-                ScriptRunAction record = ScriptRunAction.of(build);
+                ScriptRunAction record = ScriptRunAction.of(build, runId);
                 getContext().onSuccess(StepSummary.of(record));
             }
         }

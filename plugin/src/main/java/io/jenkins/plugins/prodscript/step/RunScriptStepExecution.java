@@ -37,6 +37,8 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
     private final ScriptRunSpec spec;
     /** False when the Pipeline waits and runs in later steps ({@link WaitForScriptApprovalStep}). */
     private final boolean waitForApproval;
+    /** The engine run id of this step's run, once prepared (several steps of one build each have their own). */
+    private String runId;
     /** Set once the rehearsal succeeded and approvals are awaited. */
     private PreparedRun waiting;
     /** Set once the approved run has started on the target: a restart after that must not run it again. */
@@ -60,6 +62,7 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
     private void prepare() throws Exception {
         ScriptRun scriptRun = scriptRun();
         PreparedRun prepared = scriptRun.prepare(spec);
+        runId = prepared.getRunId();
         if (!prepared.needsApproval()) {
             succeed();
             return;
@@ -96,7 +99,7 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
     }
 
     private void succeed() throws IOException, InterruptedException {
-        ScriptRunAction record = ScriptRunAction.of(build());
+        ScriptRunAction record = ScriptRunAction.of(build(), runId);
         if (record == null) {
             throw new AbortException("The build has no record of its script run.");
         }
@@ -111,7 +114,7 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
     public void onResume() {
         if (runStarted) {
             // Never started again; the target's ledger says whether it committed, and the step ends as it says.
-            runAsBuild(() -> LedgerReconciliation.start(build(), "Jenkins restarted while run " + waiting.getRunId()
+            runAsBuild(() -> LedgerReconciliation.start(build(), runId, "Jenkins restarted while run " + waiting.getRunId()
                     + " was running on " + waiting.getTargetName() + "; it was not started again.", this::reconciled));
         } else if (waiting != null) {
             runAsBuild(this::reattach);
@@ -135,7 +138,7 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
     }
 
     private void reattach() throws Exception {
-        ApprovalAction existing = ApprovalAction.of(build());
+        ApprovalAction existing = ApprovalAction.of(build(), runId);
         if (existing == null) {
             throw new AbortException("The build lost its approval record for run " + waiting.getRunId() + ". Nothing was run.");
         }
@@ -160,12 +163,12 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
     private void recordAbortWhileWaiting() {
         try {
             Run<?, ?> run = build();
-            ScriptRunAction record = ScriptRunAction.of(run);
+            ScriptRunAction record = ScriptRunAction.of(run, runId);
             if (record != null && record.getStatus() == ScriptRunStatus.WAITING_FOR_APPROVAL) {
                 record.setStatus(ScriptRunStatus.CANCELLED, "Aborted while waiting for approval; nothing was run.");
                 run.save();
             }
-            ApprovalAction approval = ApprovalAction.of(run);
+            ApprovalAction approval = ApprovalAction.of(run, runId);
             if (approval != null) {
                 approval.cancelWaiting("the step was stopped");
             }

@@ -80,7 +80,7 @@ public final class WaitForScriptApprovalStep extends PreparedRunStep {
                 return;
             }
             try {
-                ScriptRun.recordNotApproved(getContext().get(Run.class), outcome);
+                ScriptRun.recordNotApproved(getContext().get(Run.class), runId, outcome);
             } catch (IOException | InterruptedException e) {
                 LOGGER.log(Level.WARNING, "Could not record that run " + runId + " was not approved", e);
             }
@@ -90,8 +90,8 @@ public final class WaitForScriptApprovalStep extends PreparedRunStep {
         }
 
         private ApprovalAction approval() throws IOException, InterruptedException {
-            ApprovalAction approval = ApprovalAction.of(getContext().get(Run.class));
-            if (approval == null || !approval.getRequest().getRunId().equals(runId)) {
+            ApprovalAction approval = ApprovalAction.of(getContext().get(Run.class), runId);
+            if (approval == null) {
                 throw new AbortException("This build has no approval for run " + runId + "; prepare it first with"
                         + " runScript mode: 'run', waitForApproval: false.");
             }

@@ -150,6 +150,37 @@ class RunScriptStepTest {
         assertEquals(2, database.upperCaseEmails());
     }
 
+    @Test
+    void twoRunsInOnePipelineKeepTheirOwnRecordsAndArtifacts(JenkinsRule j) throws Exception {
+        TestTarget staging = TestTarget.create();
+        TestTarget second = TestTarget.create();
+        configureTarget("staging-db", staging, "staging");
+        configureTarget("staging-2", second, "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, "two-runs");
+        job.setDefinition(new CpsFlowDefinition("node {\n" + WRITE_SCRIPT
+                + "  def first = runScript script: 'scripts/fix.sql', target: 'staging-db'\n"
+                + "  def then = runScript script: 'scripts/fix.sql', target: 'staging-2', mode: 'run'\n"
+                + "  echo \"first=${first.status} then=${then.status} ${first.runId != then.runId}\"\n"
+                + "}", true));
+        Fixtures.secure(j, job);
+
+        WorkflowRun build = j.waitForMessage("Approve or reject",
+                job.scheduleBuild2(0, new CauseAction(Fixtures.requestedBy("alice"))).waitForStart());
+        assertEquals(200, Fixtures.approve(j, "bob", build));
+        j.assertBuildStatusSuccess(j.waitForCompletion(build));
+
+        j.assertLogContains("first=REHEARSED then=COMMITTED true", build);
+        List<ScriptRunAction> runs = build.getActions(ScriptRunAction.class);
+        assertEquals(2, runs.size());
+        assertEquals("prodscript/", runs.get(0).getArtifactFolder());
+        assertEquals("prodscript/2/", runs.get(1).getArtifactFolder());
+        assertTrue(runs.get(0).getArtifacts().contains("prodscript/rehearsal.json"), runs.get(0).getArtifacts().toString());
+        assertTrue(runs.get(1).getArtifacts().contains("prodscript/2/run.json"), runs.get(1).getArtifacts().toString());
+        assertEquals(ScriptRunStatus.COMMITTED, ScriptRunAction.of(build).getStatus(), "the latest run is the build's");
+        assertEquals(2, staging.upperCaseEmails(), "the first only rehearsed");
+        assertEquals(0, second.upperCaseEmails());
+    }
+
     /** Prepares in one node, waits outside any node, runs in another node; alice requests, bob approves. */
     private static WorkflowJob splitPipeline(JenkinsRule j, TestTarget database, String name) throws Exception {
         configureTarget("staging-db", database, "staging");
