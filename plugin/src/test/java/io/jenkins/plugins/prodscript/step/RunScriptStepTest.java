@@ -159,8 +159,8 @@ class RunScriptStepTest {
         WorkflowJob job = j.createProject(WorkflowJob.class, "two-runs");
         job.setDefinition(new CpsFlowDefinition("node {\n" + WRITE_SCRIPT
                 + "  def first = runScript script: 'scripts/fix.sql', target: 'staging-db'\n"
-                + "  def then = runScript script: 'scripts/fix.sql', target: 'staging-2', mode: 'run'\n"
-                + "  echo \"first=${first.status} then=${then.status} ${first.runId != then.runId}\"\n"
+                + "  def other = runScript script: 'scripts/fix.sql', target: 'staging-2', mode: 'run'\n"
+                + "  echo \"first=${first.status} then=${other.status} ${first.runId != other.runId}\"\n"
                 + "}", true));
         Fixtures.secure(j, job);
 
