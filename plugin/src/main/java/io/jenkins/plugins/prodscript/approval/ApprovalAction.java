@@ -37,6 +37,10 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
  * <p>The engine's {@link io.prodscript.engine.approval.ApprovalPolicy} makes every rule decision (through
  * {@link ApprovalJudge}); this class only collects decisions, keeps them, and wakes whoever waits.
  *
+ * <p>Reading never changes anything: the getters that pages and {@code /api/json} reach compute where the approval
+ * stands without settling it. Only a decision POST, the expiry timer, the waiting build's own wait and an abort settle
+ * the outcome, save it and wake whoever waits.
+ *
  * <p>Persisted state is plain values only. What lives in memory only (the build, the console, callbacks, the expiry
  * timer) is transient and re-created after a restart: {@link #onLoad} re-arms the timer, and whoever waits re-attaches
  * by calling {@link #open} again and re-registering {@link #whenDecided}.
@@ -50,6 +54,8 @@ public final class ApprovalAction implements RunAction2 {
 
     private final ApprovalRequest request;
     private final long waitingSinceMillis;
+    /** {@code approval} for a build's first approval, {@code approval-2} for its second...; null in older builds. */
+    private final String urlName;
     /** Replaced, never modified in place, so saving the build can serialize it while a decision arrives. */
     private volatile List<ApprovalRecord> decisions = new ArrayList<>();
     /** The final outcome once decided; null while waiting. */
@@ -61,34 +67,35 @@ public final class ApprovalAction implements RunAction2 {
     private transient List<Consumer<ApprovalOutcome>> callbacks;
     private transient ScheduledFuture<?> expiryCheck;
 
-    ApprovalAction(ApprovalRequest request, long waitingSinceMillis) {
+    ApprovalAction(ApprovalRequest request, long waitingSinceMillis, String urlName) {
         this.request = request;
         this.waitingSinceMillis = waitingSinceMillis;
+        this.urlName = urlName;
         this.judge = new ApprovalJudge(request, waitingSinceMillis);
     }
 
     /**
      * Starts waiting for approval of {@code request}, or, when the build already waits for it (e.g. after a
      * restart), returns that wait and reconnects it to {@code listener} so decisions keep appearing in the console.
+     * A build making several runs has one approval per run, each at its own address.
      *
-     * @throws AbortException when the build already waits for another engine run: one approval per build
+     * @throws AbortException when the request is not one the policy can judge
      */
     public static ApprovalAction open(Run<?, ?> run, ApprovalRequest request, TaskListener listener) throws IOException {
         ApprovalAction action;
         boolean created = false;
         synchronized (ATTACH_LOCK) {
-            action = run.getAction(ApprovalAction.class);
+            action = of(run, request.getRunId());
             if (action == null) {
+                int others = run.getActions(ApprovalAction.class).size();
                 try {
-                    action = new ApprovalAction(request, System.currentTimeMillis());
+                    action = new ApprovalAction(request, System.currentTimeMillis(),
+                            others == 0 ? URL_NAME : URL_NAME + "-" + (others + 1));
                 } catch (IllegalArgumentException e) {
                     throw new AbortException("Cannot ask for approval: " + e.getMessage());
                 }
                 run.addAction(action);
                 created = true;
-            } else if (!action.request.getRunId().equals(request.getRunId())) {
-                throw new AbortException("This build already has an approval for run " + action.request.getRunId()
-                        + "; a build can wait for one approval only");
             }
         }
         if (created) {
@@ -98,35 +105,47 @@ public final class ApprovalAction implements RunAction2 {
         return action;
     }
 
-    /** The approval of this build, if it has one. */
+    /** The approval of this build's latest run that asked for one, if any. */
     public static @CheckForNull ApprovalAction of(Run<?, ?> run) {
-        return run.getAction(ApprovalAction.class);
+        List<ApprovalAction> all = run.getActions(ApprovalAction.class);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 
-    /** Where the approval stands now, expiry included. Settles (and persists) the outcome once it is final. */
+    /** The approval of engine run {@code runId} in this build, if it asked for one. */
+    public static @CheckForNull ApprovalAction of(Run<?, ?> run, String runId) {
+        return run.getActions(ApprovalAction.class).stream().filter(a -> a.request.getRunId().equals(runId))
+                .findFirst().orElse(null);
+    }
+
+    /** Where the approval stands now, expiry included; changes nothing (see {@link #getOutcome()}). */
     public ApprovalOutcome outcome() {
-        return refresh();
+        return evaluate();
     }
 
     /**
      * Blocks until the approval is decided or expires, without polling: the thread sleeps until a deciding request
      * or the deadline wakes it. Decisions are logged to {@code listener} as they arrive.
      *
-     * @throws InterruptedException when the build is aborted while waiting; nothing has been decided then
+     * @throws InterruptedException when the build is aborted while waiting; the approval is then settled as cancelled
      */
     public ApprovalOutcome await(TaskListener listener) throws InterruptedException {
         console = listener;
-        while (true) {
-            ApprovalOutcome outcome = refresh();
-            if (outcome.isDecided()) {
-                return outcome;
-            }
-            synchronized (this) {
-                if (settled == null) {
-                    // wait(0) waits for notifyAll only; with a deadline, wake up to expire even if nobody decides.
-                    wait(judge().deadlineMillis().map(d -> Math.max(1, d - System.currentTimeMillis())).orElse(0L));
+        try {
+            while (true) {
+                ApprovalOutcome outcome = refresh();
+                if (outcome.isDecided()) {
+                    return outcome;
+                }
+                synchronized (this) {
+                    if (settled == null) {
+                        // wait(0) waits for notifyAll only; with a deadline, wake up to expire even if nobody decides.
+                        wait(judge().deadlineMillis().map(d -> Math.max(1, d - System.currentTimeMillis())).orElse(0L));
+                    }
                 }
             }
+        } catch (InterruptedException e) {
+            cancelWaiting("the build was aborted");
+            throw e;
         }
     }
 
@@ -145,8 +164,26 @@ public final class ApprovalAction implements RunAction2 {
         if (outcome != null) {
             callback.accept(outcome);
         } else {
-            refresh(); // an expiry that passed unnoticed (e.g. while Jenkins was down) settles now
+            armExpiryCheck(); // an expiry that passed unnoticed (e.g. while Jenkins was down) settles on the timer
         }
+    }
+
+    /**
+     * Settles a wait nobody decided as cancelled, because the build was aborted while waiting. Does nothing when the
+     * outcome is already settled.
+     */
+    public void cancelWaiting(String reason) {
+        List<Consumer<ApprovalOutcome>> toCall;
+        ApprovalOutcome outcome;
+        synchronized (this) {
+            if (settled != null) {
+                return;
+            }
+            outcome = judge().judge(decisions, Instant.now()).outcome().cancelled();
+            toCall = settle(outcome);
+        }
+        log("Approval outcome: " + outcome.getReason() + " (" + reason + ")");
+        announce(outcome, toCall);
     }
 
     /** Every decision so far, oldest first, with whether the policy counted it. */
@@ -160,10 +197,19 @@ public final class ApprovalAction implements RunAction2 {
         return request;
     }
 
-    /** Same as {@link #outcome()}, for views and the remote API. */
+    /** Where the approval stands now, for views and the remote API: computed, never settled or saved by reading. */
     @Exported(visibility = 2)
     public ApprovalOutcome getOutcome() {
-        return refresh();
+        return evaluate();
+    }
+
+    /**
+     * The digest of what approvers are shown (request and rehearsal); the decision forms post it back, and a decision
+     * made on another digest is recorded as stale and does not count.
+     */
+    @Exported(visibility = 2)
+    public String getRequestDigest() {
+        return judge().subjectDigest();
     }
 
     @Exported(visibility = 2)
@@ -188,7 +234,7 @@ public final class ApprovalAction implements RunAction2 {
 
     /** True while decisions are accepted: not decided yet, and the build is still running. */
     public boolean isWaiting() {
-        return settled == null && run != null && run.isBuilding() && !refresh().isDecided();
+        return settled == null && run != null && run.isBuilding() && !evaluate().isDecided();
     }
 
     /** Whether the current user may decide now; views use it to show the buttons. */
@@ -210,14 +256,16 @@ public final class ApprovalAction implements RunAction2 {
         return run;
     }
 
+    /** @param digest the {@link #getRequestDigest()} of the page the approver read */
     @RequirePOST
-    public HttpResponse doApprove(@QueryParameter String comment) throws IOException {
-        return decide(ApprovalRecord.Kind.APPROVE, comment);
+    public HttpResponse doApprove(@QueryParameter String comment, @QueryParameter String digest) throws IOException {
+        return decide(ApprovalRecord.Kind.APPROVE, comment, digest);
     }
 
+    /** @param digest the {@link #getRequestDigest()} of the page the approver read */
     @RequirePOST
-    public HttpResponse doReject(@QueryParameter String comment) throws IOException {
-        return decide(ApprovalRecord.Kind.REJECT, comment);
+    public HttpResponse doReject(@QueryParameter String comment, @QueryParameter String digest) throws IOException {
+        return decide(ApprovalRecord.Kind.REJECT, comment, digest);
     }
 
     /**
@@ -225,35 +273,41 @@ public final class ApprovalAction implements RunAction2 {
      * pressed ({@code approve} or {@code reject}) decides. Back to the build page afterwards.
      */
     @RequirePOST
-    public HttpResponse doDecide(StaplerRequest2 request, @QueryParameter String comment) throws IOException {
+    public HttpResponse doDecide(StaplerRequest2 request, @QueryParameter String comment, @QueryParameter String digest)
+            throws IOException {
         boolean approve = request.getParameter("approve") != null;
         boolean reject = request.getParameter("reject") != null;
         if (approve == reject) {
             throw HttpResponses.errorWithoutStack(400, "Press either Approve or Reject.");
         }
-        decide(approve ? ApprovalRecord.Kind.APPROVE : ApprovalRecord.Kind.REJECT, comment);
+        decide(approve ? ApprovalRecord.Kind.APPROVE : ApprovalRecord.Kind.REJECT, comment, digest);
         return HttpResponses.redirectTo("..");
     }
 
     /** The archived text of the script to approve, relative to this page's parent (the build); null if none. */
     public @CheckForNull String getScriptArtifactPath() {
-        ScriptRunAction record = run == null ? null : ScriptRunAction.of(run);
+        ScriptRunAction record = run == null ? null : ScriptRunAction.of(run, request.getRunId());
         return record == null ? null : record.getScriptArtifactPath();
     }
 
     /**
      * Records a decision and answers with what the policy made of it. Every decision by someone holding the
      * permission is kept, counted or not, so auditors also see refused attempts (such as approving one's own run);
-     * the response still refuses those, with the policy's reason, so nobody believes an ignored click counted.
+     * the response still refuses those, with the policy's reason, so nobody believes an ignored click counted. The
+     * decision is recorded against the digest the approver's page showed, so one made on a changed request is stale.
      */
-    private HttpResponse decide(ApprovalRecord.Kind kind, String comment) throws IOException {
+    private HttpResponse decide(ApprovalRecord.Kind kind, String comment, String digest) throws IOException {
         run.checkPermission(ProductionScriptPermissions.APPROVE);
         Approver approver = Approver.current();
         if (approver == null) {
             throw HttpResponses.errorWithoutStack(403, "Sign in to approve or reject a run.");
         }
+        if (digest == null || digest.isBlank()) {
+            throw HttpResponses.errorWithoutStack(400, "A decision names the request it decides (parameter digest, shown"
+                    + " on the approval page as requestDigest); reload the page and decide again.");
+        }
         ApprovalRecord record = new ApprovalRecord(approver.getId(), approver.getDisplayName(), approver.getGroups(),
-                kind, System.currentTimeMillis(), comment, request.getChecksum(), judge().subjectDigest(), false, null);
+                kind, System.currentTimeMillis(), comment, request.getChecksum(), digest.strip(), false, null);
         ApprovalRecord judged;
         synchronized (this) {
             if (settled != null || !run.isBuilding()) {
@@ -281,8 +335,25 @@ public final class ApprovalAction implements RunAction2 {
     }
 
     /**
+     * Where the approval stands, judged now, changing nothing. A build that ended while waiting (aborted, or Jenkins
+     * died) is judged as it stood when it ended: no verdict arrives after the fact, and a wait nobody decided reads as
+     * cancelled.
+     */
+    private synchronized ApprovalOutcome evaluate() {
+        if (settled != null) {
+            return settled;
+        }
+        boolean building = run != null && run.isBuilding();
+        Instant judgedAt = building || run == null ? Instant.now()
+                : Instant.ofEpochMilli(run.getStartTimeInMillis() + run.getDuration());
+        ApprovalOutcome outcome = judge().judge(decisions, judgedAt).outcome();
+        return run != null && !building && !outcome.isDecided() ? outcome.cancelled() : outcome;
+    }
+
+    /**
      * Judges the decisions now, stores the policy's notes on them, and when the outcome has become final, settles it:
-     * stops the timer, wakes {@link #await}, saves, and runs the callbacks.
+     * stops the timer, wakes {@link #await}, saves, and runs the callbacks. Called only by a decision, the expiry timer
+     * and the build's own wait, never by a getter.
      */
     private ApprovalOutcome refresh() {
         ApprovalOutcome outcome;
@@ -291,29 +362,34 @@ public final class ApprovalAction implements RunAction2 {
             if (settled != null) {
                 return settled;
             }
-            boolean building = run != null && run.isBuilding();
-            // A build that ended while waiting (aborted, or Jenkins died) is judged as it stood when it ended: no
-            // verdict arrives after the fact, and a wait nobody decided is settled as cancelled, not left waiting.
-            Instant judgedAt = building || run == null ? Instant.now()
-                    : Instant.ofEpochMilli(run.getStartTimeInMillis() + run.getDuration());
-            ApprovalJudge.Judgement judgement = judge().judge(decisions, judgedAt);
+            ApprovalJudge.Judgement judgement = judge().judge(decisions, Instant.now());
             decisions = judgement.records();
             outcome = judgement.outcome();
-            if (run == null || (building && !outcome.isDecided())) {
+            if (run == null || !outcome.isDecided()) {
                 return outcome;
             }
-            if (!building && !outcome.isDecided()) {
-                outcome = outcome.cancelled();
-            }
-            settled = outcome;
-            if (expiryCheck != null) {
-                expiryCheck.cancel(false);
-            }
-            toCall = new ArrayList<>(callbacks());
-            callbacks().clear();
-            notifyAll();
+            toCall = settle(outcome);
         }
         log("Approval outcome: " + outcome.getReason());
+        announce(outcome, toCall);
+        return outcome;
+    }
+
+    /** Records the final outcome, stops the timer and wakes {@link #await}; returns the callbacks to run. */
+    private List<Consumer<ApprovalOutcome>> settle(ApprovalOutcome outcome) {
+        assert Thread.holdsLock(this);
+        settled = outcome;
+        if (expiryCheck != null) {
+            expiryCheck.cancel(false);
+        }
+        List<Consumer<ApprovalOutcome>> toCall = new ArrayList<>(callbacks());
+        callbacks().clear();
+        notifyAll();
+        return toCall;
+    }
+
+    /** Saves the settled outcome and runs the callbacks, outside the lock. */
+    private void announce(ApprovalOutcome outcome, List<Consumer<ApprovalOutcome>> toCall) {
         save();
         for (Consumer<ApprovalOutcome> callback : toCall) {
             try {
@@ -322,7 +398,6 @@ public final class ApprovalAction implements RunAction2 {
                 LOGGER.log(Level.WARNING, "An approval callback failed for " + run, e);
             }
         }
-        return outcome;
     }
 
     /** Attaches the console and the expiry timer, and tells the console what is awaited and where to decide. */
@@ -337,13 +412,14 @@ public final class ApprovalAction implements RunAction2 {
             }
             log("Needs " + getPolicyDescription());
         } else {
-            ApprovalOutcome now = refresh();
+            ApprovalOutcome now = evaluate();
             if (now.isDecided()) {
-                return; // decided while nobody listened (e.g. during a restart)
+                armExpiryCheck(); // decided or expired while nobody listened (e.g. during a restart); the timer settles
+                return;
             }
             log("Still waiting for approval: " + now.getReason());
         }
-        String path = run.getUrl() + URL_NAME + "/";
+        String path = run.getUrl() + getUrlName() + "/";
         String rootUrl = Jenkins.get().getRootUrl();
         // The note makes a link in the web console; the text keeps the address readable in plain-text logs.
         log(HyperlinkNote.encodeTo("/" + path, "Approve or reject: " + (rootUrl == null ? "/" + path : rootUrl + path)));
@@ -421,12 +497,12 @@ public final class ApprovalAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return "Approval";
+        return urlName == null || urlName.equals(URL_NAME) ? "Approval" : "Approval (" + request.getTargetName() + ")";
     }
 
     @Override
     public String getUrlName() {
-        return URL_NAME;
+        return urlName == null ? URL_NAME : urlName;
     }
 
     @NonNull

@@ -131,12 +131,12 @@ public final class ApprovalRequest implements Serializable {
         return requiredApprovals;
     }
 
-    @Exported
+    /** Not exported: who may approve is policy, not something every reader of the outcome needs. */
     public List<String> getEligibleUsers() {
         return Collections.unmodifiableList(eligibleUsers);
     }
 
-    @Exported
+    /** Not exported, as {@link #getEligibleUsers()}. */
     public List<String> getEligibleGroups() {
         return Collections.unmodifiableList(eligibleGroups);
     }

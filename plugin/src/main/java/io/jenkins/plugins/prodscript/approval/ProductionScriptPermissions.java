@@ -10,7 +10,7 @@ import java.util.Objects;
 import jenkins.model.Jenkins;
 
 /**
- * The permission to approve or reject production scripts, in its own group so the authorization matrix shows it apart
+ * The permissions to approve or reject production scripts and to rehearse on production, in their own group so the authorization matrix shows it apart
  * from the job permissions.
  *
  * <p>Deliberately not implied by Job/Build: starting a run and approving it are separate duties. Only Overall/Administer
@@ -23,6 +23,16 @@ public final class ProductionScriptPermissions {
     public static final Permission APPROVE = new Permission(GROUP, "Approve",
             Messages._ProductionScriptPermissions_Approve_Description(), Jenkins.ADMINISTER, PermissionScope.ITEM);
 
+    /**
+     * Rehearsing on a production-tier database: a rehearsal is rolled back, but it takes real locks for up to the
+     * statement timeout, runs functions, and its server messages may carry row values into the build log. Not implied by
+     * Job/Build; a target's "Rehearse on" option sends its rehearsals to a staging target instead, which needs no such
+     * permission.
+     */
+    public static final Permission REHEARSE_ON_PRODUCTION = new Permission(GROUP, "RehearseOnProduction",
+            Messages._ProductionScriptPermissions_RehearseOnProduction_Description(), Jenkins.ADMINISTER,
+            PermissionScope.ITEM);
+
     private ProductionScriptPermissions() {
     }
 
@@ -34,6 +44,6 @@ public final class ProductionScriptPermissions {
             justification = "the call exists to initialize the class; its result is not needed")
     @Initializer(before = InitMilestone.SYSTEM_CONFIG_LOADED)
     public static void register() {
-        Objects.hash(GROUP, APPROVE);
+        Objects.hash(GROUP, APPROVE, REHEARSE_ON_PRODUCTION);
     }
 }

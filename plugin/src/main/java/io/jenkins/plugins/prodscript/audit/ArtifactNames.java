@@ -1,8 +1,11 @@
 package io.jenkins.plugins.prodscript.audit;
 
-/** The names of the files a script run archives, under {@code prodscript/} in the build's artifacts. */
+/**
+ * The names of the files a script run archives, under {@code prodscript/} in the build's artifacts (see
+ * {@link ScriptRunAction#getArtifactFolder()}).
+ */
 public final class ArtifactNames {
-    /** The folder of every artifact of a script run. */
+    /** The folder of every artifact of a build's script runs. */
     public static final String FOLDER = "prodscript/";
     /** The script's text exactly as read and checksummed (its SHA-256 is the run's checksum): what approvers read. */
     public static final String SCRIPT = "script.sql";
@@ -20,10 +23,5 @@ public final class ArtifactNames {
     public static final String REVERSAL = "reversal.sql";
 
     private ArtifactNames() {
-    }
-
-    /** The path of an artifact in the build's artifacts, e.g. {@code prodscript/plan.json}. */
-    public static String path(String name) {
-        return FOLDER + name;
     }
 }

@@ -33,6 +33,11 @@ public final class ArtifactStage {
         return new ArtifactStage(workspace.sibling(workspace.getName() + "@tmp").child("prodscript-" + key));
     }
 
+    /** A stage in a folder of the controller, for files the controller itself fetched (e.g. from the ledger). */
+    public static ArtifactStage onController(java.io.File dir) {
+        return new ArtifactStage(new FilePath(dir));
+    }
+
     /** Makes the folder, empty. */
     public ArtifactStage create() throws IOException, InterruptedException {
         if (dir.exists()) {
@@ -40,6 +45,11 @@ public final class ArtifactStage {
         }
         dir.mkdirs();
         return this;
+    }
+
+    /** Makes the folder unless it exists, keeping what is staged in it. */
+    public void ensure() throws IOException, InterruptedException {
+        dir.mkdirs();
     }
 
     public FilePath child(String name) {
@@ -56,15 +66,16 @@ public final class ArtifactStage {
     }
 
     /**
-     * Archives every staged file that exists under {@code prodscript/}, through the build's artifact manager (so
-     * custom storage such as S3 is honoured), and returns their artifact paths. Archiving again replaces a file with
-     * its newer version.
+     * Archives every staged file that exists under the run's artifact folder, through the build's artifact manager
+     * (so custom storage such as S3 is honoured), and returns their artifact paths. Archiving again replaces a file
+     * with its newer version.
      */
-    public List<String> archive(Run<?, ?> run, Launcher launcher, TaskListener listener) throws IOException, InterruptedException {
+    public List<String> archive(Run<?, ?> run, ScriptRunAction record, Launcher launcher, TaskListener listener)
+            throws IOException, InterruptedException {
         Map<String, String> files = new LinkedHashMap<>();
         for (String name : NAMES) {
             if (dir.child(name).exists()) {
-                files.put(ArtifactNames.path(name), name);
+                files.put(record.artifactPath(name), name);
             }
         }
         if (!files.isEmpty()) {

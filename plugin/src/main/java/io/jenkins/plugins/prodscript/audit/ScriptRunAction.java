@@ -1,10 +1,13 @@
 package io.jenkins.plugins.prodscript.audit;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.model.Item;
 import hudson.model.Run;
 import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.RunAction2;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
@@ -70,9 +73,19 @@ public final class ScriptRunAction implements RunAction2 {
         this.commit = commit;
     }
 
-    /** The script run of {@code run}, if it made one. */
+    /**
+     * The latest script run of {@code run}, if it made one. A Pipeline may make several (say a staging run, then a
+     * production run); the latest is the one the build is about, and the history lists it.
+     */
     public static @CheckForNull ScriptRunAction of(Run<?, ?> run) {
-        return run.getAction(ScriptRunAction.class);
+        List<ScriptRunAction> all = run.getActions(ScriptRunAction.class);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+
+    /** The script run of {@code run} with engine run id {@code runId}, if it made it. */
+    public static @CheckForNull ScriptRunAction of(Run<?, ?> run, String runId) {
+        return run.getActions(ScriptRunAction.class).stream().filter(a -> a.getRunId().equals(runId)).findFirst()
+                .orElse(null);
     }
 
     @Exported
@@ -111,9 +124,14 @@ public final class ScriptRunAction implements RunAction2 {
         return tier;
     }
 
-    @Exported
+    /** Not exported: readers of the remote API need the outcome, not where the database is. */
     public String getJdbcUrl() {
         return jdbcUrl;
+    }
+
+    /** The build page shows the URL to those who may configure the job, who see the job's targets anyway. */
+    public boolean isJdbcUrlVisible() {
+        return run != null && run.getParent().hasPermission(Item.CONFIGURE);
     }
 
     @Exported
@@ -192,42 +210,63 @@ public final class ScriptRunAction implements RunAction2 {
 
     /** The archived script text, relative to the build's URL; null when it was not archived (e.g. refused unread). */
     public @CheckForNull String getScriptArtifactPath() {
-        return hasArtifact(ArtifactNames.SCRIPT) ? "artifact/" + ArtifactNames.path(ArtifactNames.SCRIPT) : null;
+        return hasArtifact(ArtifactNames.SCRIPT) ? "artifact/" + artifactPath(ArtifactNames.SCRIPT) : null;
     }
 
     public boolean hasArtifact(String name) {
-        return artifacts.contains(ArtifactNames.path(name));
+        return artifacts.contains(artifactPath(name));
+    }
+
+    /**
+     * Where this run's files are among the build's artifacts: {@code prodscript/} for the build's first run,
+     * {@code prodscript/2/} for its second, and so on, so that several runs of one Pipeline never overwrite each
+     * other's record. Derived from the run's place among the build's runs, which the build keeps in order.
+     */
+    public String getArtifactFolder() {
+        int index = run == null ? 0 : run.getActions(ScriptRunAction.class).indexOf(this);
+        return index <= 0 ? ArtifactNames.FOLDER : ArtifactNames.FOLDER + (index + 1) + "/";
+    }
+
+    /** The artifact path of one of this run's files, e.g. {@code prodscript/plan.json}. */
+    public String artifactPath(String name) {
+        return getArtifactFolder() + name;
     }
 
     public Run<?, ?> getRun() {
         return run;
     }
 
+    @Restricted(NoExternalUse.class)
     public void setChecksum(String checksum) {
         this.checksum = checksum;
     }
 
+    @Restricted(NoExternalUse.class)
     public void setStatus(ScriptRunStatus status, @CheckForNull String message) {
         this.status = status;
         this.message = message;
     }
 
     /** What the rehearsal changed before it was rolled back. */
+    @Restricted(NoExternalUse.class)
     public void setRehearsalRows(long rowsWouldChange, List<StatementRows> statements) {
         this.rowsWouldChange = rowsWouldChange;
         this.rehearsalStatements = new ArrayList<>(statements);
     }
 
     /** What the run changed; only a committed run changed anything. */
+    @Restricted(NoExternalUse.class)
     public void setCommittedRows(long rowsChanged, List<StatementRows> statements) {
         this.rowsChanged = rowsChanged;
         this.statements = new ArrayList<>(statements);
     }
 
+    @Restricted(NoExternalUse.class)
     public void setRescueTables(List<RescueTable> rescueTables) {
         this.rescueTables = new ArrayList<>(rescueTables);
     }
 
+    @Restricted(NoExternalUse.class)
     public void addArtifacts(List<String> paths) {
         ArrayList<String> all = new ArrayList<>(artifacts);
         for (String path : paths) {
@@ -243,9 +282,17 @@ public final class ScriptRunAction implements RunAction2 {
         this.run = r;
     }
 
+    /**
+     * A build loaded while not running whose run was running when it was last saved lost its outcome (a restart): the
+     * target's ledger decides it ({@link UnfinishedRuns}). A Pipeline that resumes is still building and settles it
+     * itself.
+     */
     @Override
     public void onLoad(Run<?, ?> r) {
         this.run = r;
+        if ((status == ScriptRunStatus.RUNNING || status == ScriptRunStatus.UNKNOWN) && !r.isBuilding()) {
+            UnfinishedRuns.reconcileAll(r, runId);
+        }
     }
 
     /** Shown on the build page only (summary.jelly); the record needs no page of its own. */

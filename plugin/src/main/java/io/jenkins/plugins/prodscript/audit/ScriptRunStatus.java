@@ -26,7 +26,11 @@ public enum ScriptRunStatus {
     FAILED,
     /** The run was aborted and rolled back. */
     CANCELLED,
-    /** COMMIT's answer was lost and the database could not be asked: the run may have committed; check the ledger. */
+    /**
+     * The run started on the target but its outcome did not come back: the build was aborted during the run, Jenkins
+     * restarted, or COMMIT's answer was lost and the database could not be asked. The target's ledger decides, and
+     * the build's record follows it once read.
+     */
     UNKNOWN;
 
     /** The status as a short phrase for pages, e.g. {@code Waiting for approval}. */
@@ -44,6 +48,7 @@ public enum ScriptRunStatus {
             case COMMITTED -> "Committed";
             case FAILED -> "Failed, rolled back";
             case CANCELLED -> "Cancelled, rolled back";
+            case UNKNOWN -> "Outcome unknown, reading the target's ledger";
         };
     }
 

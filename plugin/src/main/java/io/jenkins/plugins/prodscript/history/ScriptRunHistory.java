@@ -15,8 +15,7 @@ import java.util.Optional;
  * Jenkins loads build records lazily, and a job may have thousands.
  *
  * <p>Walking newest first also meets every revert before the run it reverts, which is how a row learns it was
- * reverted. A page that starts further back has not met the reverts made later; the downloads, which walk everything,
- * always have.
+ * reverted. A page or download slice that starts further back has not met the reverts made later.
  */
 final class ScriptRunHistory {
     /** How many builds one page may look at, so a job where few builds ran scripts still answers quickly. */
@@ -46,15 +45,38 @@ final class ScriptRunHistory {
         return new HistoryPage(rows, run == null ? null : run.getNumber());
     }
 
-    /** Every row, newest first, handed over one at a time so a download never holds the whole history. */
-    void forEach(RowSink sink) throws IOException {
+    /**
+     * The rows of one slice of builds, newest first, handed over one at a time so a download never holds the history:
+     * the builds numbered from {@code from} (or the latest) down to {@code maxBuilds} numbers below it.
+     */
+    void forEach(@CheckForNull Integer from, int maxBuilds, RowSink sink) throws IOException {
         Map<String, Integer> revertedBy = new HashMap<>();
-        for (Run<?, ?> run = job.getLastBuild(); run != null; run = run.getPreviousBuild()) {
+        Run<?, ?> run = start(from);
+        int lowest = run == null ? 0 : run.getNumber() - maxBuilds + 1;
+        for (; run != null && run.getNumber() >= lowest; run = run.getPreviousBuild()) {
             Optional<ScriptRunRow> row = rowOf(run, revertedBy);
             if (row.isPresent()) {
                 sink.accept(row.get());
             }
         }
+    }
+
+    /**
+     * Where the slice after {@link #forEach(Integer, int, RowSink)}'s begins, or null when that slice reached the
+     * oldest build; known before the slice is read, so a download can say it in a header.
+     */
+    @CheckForNull
+    Integer nextSliceFrom(@CheckForNull Integer from, int maxBuilds) {
+        Run<?, ?> start = start(from);
+        if (start == null) {
+            return null;
+        }
+        int below = start.getNumber() - maxBuilds;
+        return below > 0 && job.getNearestOldBuild(below) != null ? below : null;
+    }
+
+    private @CheckForNull Run<?, ?> start(@CheckForNull Integer from) {
+        return from == null ? job.getLastBuild() : job.getNearestOldBuild(from);
     }
 
     /** Whether one of the latest builds ran a script; cheap enough to decide whether to show the link. */

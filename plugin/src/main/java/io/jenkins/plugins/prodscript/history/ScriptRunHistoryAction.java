@@ -31,6 +31,11 @@ import org.kohsuke.stapler.StaplerResponse2;
 public final class ScriptRunHistoryAction implements Action {
     static final String URL_NAME = "script-runs";
     static final int PAGE_SIZE = 50;
+    /**
+     * How many build numbers one download covers. A job may have many thousands of builds; each download loads at most
+     * this many, and says in a {@code Link: <...?from=N>; rel="next"} header where the next slice starts.
+     */
+    static final int DOWNLOAD_BUILDS = 5000;
 
     private final Job<?, ?> job;
 
@@ -58,8 +63,7 @@ public final class ScriptRunHistoryAction implements Action {
             return waiting; // every job has this action: jobs that run no scripts do not pay for the scan
         }
         for (Run<?, ?> run : job.getBuilds().limit(PAGE_SIZE)) {
-            ApprovalAction approval = ApprovalAction.of(run);
-            if (approval != null && approval.isWaiting()) {
+            if (run.getActions(ApprovalAction.class).stream().anyMatch(ApprovalAction::isWaiting)) {
                 waiting.add(run);
             }
         }
@@ -98,25 +102,30 @@ public final class ScriptRunHistoryAction implements Action {
         return ShortForm.dateTime(Instant.parse(row.getStarted()).toEpochMilli());
     }
 
-    /** Every script run as CSV: one row per build, safe to open in a spreadsheet. */
+    /**
+     * The script runs of the latest {@value #DOWNLOAD_BUILDS} builds (or of those from {@code ?from=}) as CSV: one row
+     * per build, safe to open in a spreadsheet.
+     */
     public void doCsv(StaplerRequest2 request, StaplerResponse2 response) throws IOException {
         job.checkPermission(Item.READ);
-        startDownload(response, "text/csv", "csv");
+        Integer from = buildNumber(request.getParameter("from"));
+        startDownload(response, "text/csv", "csv", from);
         try (PrintWriter out = response.getWriter()) {
             CsvWriter csv = new CsvWriter(out);
             csv.row(ScriptRunRow.COLUMNS);
-            new ScriptRunHistory(job).forEach(row -> csv.row(row.values()));
+            new ScriptRunHistory(job).forEach(from, DOWNLOAD_BUILDS, row -> csv.row(row.values()));
         }
     }
 
-    /** Every script run as a JSON array of objects, newest first. */
+    /** The same slice as {@link #doCsv} as a JSON array of objects, newest first. */
     public void doJson(StaplerRequest2 request, StaplerResponse2 response) throws IOException {
         job.checkPermission(Item.READ);
-        startDownload(response, "application/json", "json");
+        Integer from = buildNumber(request.getParameter("from"));
+        startDownload(response, "application/json", "json", from);
         try (PrintWriter out = response.getWriter()) {
             out.write('[');
             boolean[] first = {true};
-            new ScriptRunHistory(job).forEach(row -> {
+            new ScriptRunHistory(job).forEach(from, DOWNLOAD_BUILDS, row -> {
                 out.write(first[0] ? "\n" : ",\n");
                 out.write(Json.line(row));
                 first[0] = false;
@@ -125,10 +134,14 @@ public final class ScriptRunHistoryAction implements Action {
         }
     }
 
-    private void startDownload(StaplerResponse2 response, String contentType, String extension) {
+    private void startDownload(StaplerResponse2 response, String contentType, String extension, @CheckForNull Integer from) {
         response.setContentType(contentType + ";charset=UTF-8");
         String name = job.getFullName().replaceAll("[^A-Za-z0-9._-]", "_") + "-script-runs." + extension;
         response.setHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        Integer next = new ScriptRunHistory(job).nextSliceFrom(from, DOWNLOAD_BUILDS);
+        if (next != null) {
+            response.setHeader("Link", "<" + extension + "?from=" + next + ">; rel=\"next\"");
+        }
     }
 
     private static @CheckForNull Integer buildNumber(@CheckForNull String text) {

@@ -84,7 +84,7 @@ public final class ScriptRunRow {
         if (scriptRun == null) {
             return Optional.empty();
         }
-        ApprovalAction approvalAction = ApprovalAction.of(run);
+        ApprovalAction approvalAction = ApprovalAction.of(run, scriptRun.getRunId());
         return Optional.of(new ScriptRunRow(run.getNumber(), run.getUrl(),
                 Instant.ofEpochMilli(run.getStartTimeInMillis()).toString(), scriptRun.getScriptPath(),
                 scriptRun.getCommit(), scriptRun.getChecksum(), scriptRun.getTargetName(), scriptRun.getMode(),

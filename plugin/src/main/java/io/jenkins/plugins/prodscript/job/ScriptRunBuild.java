@@ -14,6 +14,7 @@ import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
 import io.jenkins.plugins.prodscript.run.PreparedRun;
 import io.jenkins.plugins.prodscript.run.ScriptRun;
 import io.jenkins.plugins.prodscript.run.ScriptRunSpec;
+import io.jenkins.plugins.prodscript.target.ScriptCaller;
 import java.io.File;
 import java.io.IOException;
 
@@ -46,7 +47,8 @@ public final class ScriptRunBuild extends AbstractBuild<ScriptRunProject, Script
             }
             try {
                 ScriptRunSpec spec = ScriptParameters.read(ScriptRunBuild.this, getProject());
-                ScriptRun scriptRun = new ScriptRun(ScriptRunBuild.this, workspace, getLauncher(), listener);
+                ScriptRun scriptRun = new ScriptRun(ScriptRunBuild.this, workspace, getLauncher(), listener,
+                        ScriptCaller.SCRIPT_JOB);
                 PreparedRun prepared = scriptRun.prepare(spec);
                 if (prepared.needsApproval()) {
                     ApprovalAction approval = ApprovalAction.open(ScriptRunBuild.this, scriptRun.approvalRequest(prepared), listener);
@@ -74,8 +76,8 @@ public final class ScriptRunBuild extends AbstractBuild<ScriptRunProject, Script
          */
         private void recordAbortWhileWaiting(BuildListener listener) {
             ScriptRunAction record = ScriptRunAction.of(ScriptRunBuild.this);
-            if (record == null || record.getStatus().isFinal()) {
-                return;
+            if (record == null || record.getStatus() != ScriptRunStatus.WAITING_FOR_APPROVAL) {
+                return; // planning and running record their own aborts; a run in doubt is read from the ledger
             }
             record.setStatus(ScriptRunStatus.CANCELLED, "Aborted while waiting for approval; nothing was run.");
             try {

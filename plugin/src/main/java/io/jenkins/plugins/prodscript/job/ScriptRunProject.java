@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
@@ -34,6 +36,8 @@ import org.kohsuke.stapler.verb.POST;
  */
 public final class ScriptRunProject extends AbstractProject<ScriptRunProject, ScriptRunBuild> implements TopLevelItem {
     static final String DEFAULT_SCRIPTS_DIRECTORY = "scripts";
+
+    private static final Logger LOGGER = Logger.getLogger(ScriptRunProject.class.getName());
 
     private String scriptsDirectory = DEFAULT_SCRIPTS_DIRECTORY;
     private List<String> allowedTargets = new ArrayList<>();
@@ -95,11 +99,19 @@ public final class ScriptRunProject extends AbstractProject<ScriptRunProject, Sc
         imposeParameters();
     }
 
-    /** Also runs after {@code config.xml} is posted: hand-edited parameters are replaced there too. */
+    /**
+     * Also runs after {@code config.xml} is posted: hand-edited parameters are replaced there too. A job must always
+     * load, so a failure to save the replaced parameters is only logged: they are in effect in memory, builds check
+     * their parameters against the job anyway, and the next save writes them.
+     */
     @Override
     public void onLoad(ItemGroup<? extends Item> parent, String name) throws IOException {
         super.onLoad(parent, name);
-        imposeParameters();
+        try {
+            ScriptParameters.impose(this);
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.WARNING, "Could not save the derived parameters of " + getFullName(), e);
+        }
     }
 
     @Override

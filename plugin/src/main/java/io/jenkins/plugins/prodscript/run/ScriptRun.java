@@ -15,6 +15,8 @@ import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
 import io.jenkins.plugins.prodscript.target.DatabaseLogin;
 import io.jenkins.plugins.prodscript.target.ProductionScriptTargets;
+import io.jenkins.plugins.prodscript.target.ScriptCaller;
+import io.jenkins.plugins.prodscript.target.TargetAccess;
 import io.jenkins.plugins.prodscript.target.TargetCredentials;
 import io.jenkins.plugins.prodscript.target.TargetDatabase;
 import io.prodscript.engine.execution.Mode;
@@ -44,18 +46,21 @@ public final class ScriptRun {
     private final FilePath workspace;
     private final Launcher launcher;
     private final TaskListener listener;
+    private final ScriptCaller caller;
 
     /**
      * @param build     the build making the run
      * @param workspace the checkout, on the agent that runs the script
      * @param launcher  a launcher on that agent (used to archive)
      * @param listener  the build log
+     * @param caller    the job type or the Pipeline step; targets may admit one and not the other
      */
-    public ScriptRun(Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener) {
+    public ScriptRun(Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener, ScriptCaller caller) {
         this.build = build;
         this.workspace = workspace;
         this.launcher = launcher;
         this.listener = listener;
+        this.caller = caller;
     }
 
     /**
@@ -65,18 +70,18 @@ public final class ScriptRun {
      *                        nothing was changed then
      */
     public PreparedRun prepare(ScriptRunSpec spec) throws IOException, InterruptedException {
-        if (ScriptRunAction.of(build) != null) {
-            throw new AbortException("This build already made a script run; one run per build keeps its audit record and"
-                    + " artifacts unambiguous. Nothing was run.");
-        }
         TargetDatabase target = ProductionScriptTargets.get().require(spec.getTargetName());
+        // Before anything else, and before any login is looked up: a build the target does not admit learns nothing.
+        TargetAccess.check(build, workspace, caller, target);
         RunMode mode = spec.getMode();
         String requester = Requester.of(build);
         if (mode.changesData() && requester == null) {
             throw new AbortException("A " + mode.id() + " changes data, so a signed-in user must start it: approvals are"
                     + " checked against who asked. Nothing was run.");
         }
-        String commit = CommitSource.find(build, listener);
+        TargetDatabase rehearsedOn = RehearsalTarget.choose(build, target, mode, requester);
+        String commit = mode == RunMode.REVERT ? CommitSource.find(build, listener)
+                : CheckoutCommit.of(build, workspace, launcher, spec.getScriptPath(), listener);
         String rehearsalRunId = UUID.randomUUID().toString();
         String runId = mode.changesData() ? UUID.randomUUID().toString() : rehearsalRunId;
         String displayPath = mode == RunMode.REVERT ? "reversal of run " + spec.getRevertRunId() : spec.getScriptPath();
@@ -85,15 +90,20 @@ public final class ScriptRun {
         build.addAction(action);
         build.save();
         log("Production script: " + mode.id() + " " + displayPath + " on target " + target.getName() + " (tier "
-                + target.getTier() + ", " + target.getJdbcUrl() + "), requested by "
-                + (requester == null ? "no signed-in user" : requester) + (commit == null ? "" : ", commit " + commit));
+                + target.getTier() + "), requested by " + (requester == null ? "no signed-in user" : requester)
+                + (commit == null ? "" : ", commit " + commit)
+                + (rehearsedOn == target ? "" : "; rehearsed on target " + rehearsedOn.getName()));
 
         ArtifactStage stage = ArtifactStage.of(workspace, rehearsalRunId);
         try {
             stage.create();
-            DatabaseLogin login = TargetCredentials.forBuild(build, target);
+            // The login of the target that is rehearsed on, only: a production target with a "Rehearse on" target
+            // sends its own login nowhere before the run is approved (a revert reads its ledger, so it needs it).
+            DatabaseLogin login = TargetCredentials.forBuild(build, workspace, caller, rehearsedOn);
             ScriptLocation location = mode == RunMode.REVERT
-                    ? ReversalScript.stage(stage.child(REVERSAL_FOLDER), target.settings(), login, spec.getRevertRunId())
+                    ? ReversalScript.stage(stage.child(REVERSAL_FOLDER), target.settings(),
+                            rehearsedOn == target ? login : TargetCredentials.forBuild(build, workspace, caller, target),
+                            spec.getRevertRunId())
                     : new ScriptLocation(workspace, spec.getScriptPath());
             PlannedScript planned = location.root().act(new PlanScript(location.path()));
             action.setChecksum(planned.getChecksum());
@@ -107,7 +117,7 @@ public final class ScriptRun {
                     + planned.getChecksum());
 
             update(action, ScriptRunStatus.REHEARSING, null);
-            ExecutionReport rehearsal = execute(location, target, login, Mode.REHEARSE, rehearsalRunId, planned.getChecksum(),
+            ExecutionReport rehearsal = execute(location, rehearsedOn, login, Mode.REHEARSE, rehearsalRunId, planned.getChecksum(),
                     spec.getRevertRunId(), requester, commit, stage);
             // Written byte for byte as digested, so anyone can check the approved digest against the artifact.
             stage.write(ArtifactNames.REHEARSAL, rehearsal.getResultLine());
@@ -142,7 +152,7 @@ public final class ScriptRun {
                 prepared.getCommit(), target.getName(), target.getTier(), prepared.getMode().id(),
                 prepared.getRehearsalDigest(), prepared.getRequester(), prepared.getRehearsalLines(),
                 target.getEffectiveRequiredApprovals(), target.approverList(), target.approverGroupList(),
-                TimeUnit.HOURS.toMillis(target.getMaxWaitHours()));
+                TimeUnit.HOURS.toMillis(target.getEffectiveMaxWaitHours()));
     }
 
     /**
@@ -152,26 +162,24 @@ public final class ScriptRun {
      *                        in each case nothing was changed
      */
     public ExecutionReport complete(PreparedRun prepared, ApprovalOutcome outcome) throws IOException, InterruptedException {
-        ScriptRunAction action = ScriptRunAction.of(build);
+        ScriptRunAction action = ScriptRunAction.of(build, prepared.getRunId());
         if (action == null) {
             throw new AbortException("This build has no record of the prepared run " + prepared.getRunId() + ". Nothing was run.");
         }
         ArtifactStage stage = ArtifactStage.of(workspace, prepared.getRehearsalRunId());
         try {
-            ApprovalAction approval = ApprovalAction.of(build);
+            // Another node or workspace than the rehearsal's when a Pipeline runs an approved script apart.
+            stage.ensure();
+            ApprovalAction approval = ApprovalAction.of(build, prepared.getRunId());
             if (approval == null) {
                 throw new AbortException("The build has no approval record for run " + prepared.getRunId() + ". Nothing was run.");
             }
             ApprovalRequest approved = approval.getRequest();
             TargetDatabase target = ProductionScriptTargets.get().require(prepared.getTargetName());
-            DatabaseLogin login = TargetCredentials.forBuild(build, target);
+            DatabaseLogin login = TargetCredentials.forBuild(build, workspace, caller, target);
             RecordApprovals decisions = new RecordApprovals(target.settings(), login, approved, approval.getDecisions());
             if (!outcome.isApproved()) {
-                ScriptRunStatus status = switch (outcome.getState()) {
-                    case EXPIRED -> ScriptRunStatus.EXPIRED;
-                    case CANCELLED -> ScriptRunStatus.CANCELLED;
-                    default -> ScriptRunStatus.REJECTED;
-                };
+                ScriptRunStatus status = statusOf(outcome);
                 update(action, status, outcome.getReason());
                 recordRejectedDecisions(decisions, target);
                 throw new AbortException("Not run: the approval was " + status.name().toLowerCase(java.util.Locale.ROOT)
@@ -193,7 +201,10 @@ public final class ScriptRun {
                 stage.write(ArtifactNames.REVERSAL, report.getReversalSql());
             }
             if (report.outcomeUnknown()) {
-                update(action, ScriptRunStatus.UNKNOWN, report.describe());
+                // The engine could not ask the database after COMMIT's answer was lost: the target's ledger decides,
+                // as for a run the build lost sight of.
+                LedgerReconciliation.start(build, prepared.getRunId(), "COMMIT's answer was lost: " + report.describe() + ".",
+                        status -> { });
                 throw new AbortException("The outcome of the run is unknown, it may have committed: " + report.describe());
             }
             if (!report.committed()) {
@@ -203,13 +214,70 @@ public final class ScriptRun {
             action.setCommittedRows(report.getRowsChanged(), report.getStatements());
             action.setRescueTables(report.getRescueTables());
             update(action, ScriptRunStatus.COMMITTED, null);
+            keepForAudit();
             return report;
         } catch (IOException | InterruptedException | RuntimeException e) {
-            recordFailure(action, e, ScriptRunStatus.FAILED);
+            if (action.getStatus() == ScriptRunStatus.RUNNING && !(e instanceof AbortException)) {
+                // The run was started and no report came back (abort, lost agent): it may still commit. Not CANCELLED
+                // on a guess: the target's ledger decides.
+                log("The run's outcome is not known here (" + e.getMessage() + "); reading it from the target's ledger.");
+                LedgerReconciliation.start(build, prepared.getRunId(), "The build lost sight of the run: " + e.getMessage() + ".",
+                        status -> { });
+            } else {
+                recordFailure(action, e, ScriptRunStatus.FAILED);
+            }
             throw e;
         } finally {
             archive(stage, action);
         }
+    }
+
+    /** The record's status for an approval that did not approve. */
+    private static ScriptRunStatus statusOf(ApprovalOutcome outcome) {
+        return switch (outcome.getState()) {
+            case EXPIRED -> ScriptRunStatus.EXPIRED;
+            case CANCELLED -> ScriptRunStatus.CANCELLED;
+            default -> ScriptRunStatus.REJECTED;
+        };
+    }
+
+    /**
+     * Records, without any node, that a prepared run was not approved (a Pipeline waiting outside {@code node}); the
+     * decisions stay in the build's record. Does nothing to a record that already ended.
+     */
+    public static void recordNotApproved(Run<?, ?> build, String runId, ApprovalOutcome outcome) throws IOException {
+        ScriptRunAction action = ScriptRunAction.of(build, runId);
+        if (action != null && action.getStatus() == ScriptRunStatus.WAITING_FOR_APPROVAL) {
+            action.setStatus(statusOf(outcome), outcome.getReason());
+            build.save();
+        }
+    }
+
+    /**
+     * The prepared run a build waits to run, read back from its record and its approval, for running it in another
+     * step than the one that prepared it.
+     *
+     * @throws AbortException when the build has no such run waiting, or it is a revert (whose reversal script was
+     *                        staged next to the workspace that prepared it)
+     */
+    public static PreparedRun preparedIn(Run<?, ?> build, String runId) throws AbortException {
+        ScriptRunAction action = ScriptRunAction.of(build, runId);
+        ApprovalAction approval = ApprovalAction.of(build, runId);
+        if (action == null || approval == null) {
+            throw new AbortException("This build prepared no run " + runId + " waiting for approval. Nothing was run.");
+        }
+        if (action.getStatus() != ScriptRunStatus.WAITING_FOR_APPROVAL) {
+            throw new AbortException("Run " + runId + " is " + action.getStatus().getWords().toLowerCase(java.util.Locale.ROOT)
+                    + "; a prepared run runs once. Nothing was run.");
+        }
+        if (!RunMode.RUN.id().equals(action.getMode())) {
+            throw new AbortException("Only a prepared run (mode run) can be run by another step; " + action.getMode()
+                    + " runs in one runScript step. Nothing was run.");
+        }
+        ApprovalRequest request = approval.getRequest();
+        return new PreparedRun(runId, action.getRehearsalRunId(), RunMode.RUN, action.getScriptPath(), false,
+                action.getScriptPath(), request.getChecksum(), request.getCommit(), request.getTargetName(),
+                request.getRequester(), request.getRehearsalDigest(), request.getRehearsalLines(), null);
     }
 
     private static ScriptRunStatus statusOfUncommitted(ExecutionReport report) {
@@ -230,11 +298,6 @@ public final class ScriptRun {
         } catch (IOException e) {
             log("WARNING: " + e.getMessage() + "; the decisions stay in this build's record");
         }
-    }
-
-    /** The audit record of this build's run, or null before {@link #prepare}. */
-    public @CheckForNull ScriptRunAction record() {
-        return ScriptRunAction.of(build);
     }
 
     private ScriptLocation locationOf(PreparedRun prepared, ArtifactStage stage) {
@@ -290,7 +353,7 @@ public final class ScriptRun {
      */
     private void archive(ArtifactStage stage, ScriptRunAction action) {
         try {
-            action.addArtifacts(stage.archive(build, launcher, listener));
+            action.addArtifacts(stage.archive(build, action, launcher, listener));
             save();
             if (action.getStatus().isFinal()) {
                 stage.delete();
@@ -300,6 +363,15 @@ public final class ScriptRun {
         } catch (InterruptedException e) {
             log("WARNING: archiving the run's files was interrupted");
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void keepForAudit() {
+        try {
+            AuditRetention.keep(build);
+            log("The build is kept for the audit trail (build discarders skip it).");
+        } catch (IOException e) {
+            log("WARNING: could not mark the build to be kept: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.prodscript.step;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Launcher;
@@ -28,13 +29,15 @@ import org.kohsuke.stapler.verb.POST;
  * {@code runScript script: 'scripts/x.sql', target: 'prod-main', mode: 'run'}: rehearses a script from the current
  * workspace on a configured target and, for {@code run} (or {@code revert} with {@code revertRunId}), waits for
  * approvals without holding a thread, then runs it. Returns the run's summary as a map; fails with the engine's reason
- * when the script is refused or the run rolls back.
+ * when the script is refused or the run rolls back. With {@code waitForApproval: false} it stops once the approval is
+ * open; {@link WaitForScriptApprovalStep} and {@link RunApprovedScriptStep} then wait (outside {@code node}) and run.
  */
 public final class RunScriptStep extends Step {
     private final String target;
     private String script;
     private String mode = RunMode.REHEARSE.id();
     private String revertRunId;
+    private boolean waitForApproval = true;
 
     @DataBoundConstructor
     public RunScriptStep(String target) {
@@ -75,9 +78,28 @@ public final class RunScriptStep extends Step {
         this.revertRunId = revertRunId;
     }
 
+    public boolean isWaitForApproval() {
+        return waitForApproval;
+    }
+
+    /**
+     * For {@code mode: 'run'}: {@code false} returns as soon as the approval is open (status
+     * {@code WAITING_FOR_APPROVAL}), so the Pipeline can wait outside {@code node} with {@code waitForScriptApproval}
+     * and run the approved script with {@code runApprovedScript}, holding no executor meanwhile.
+     */
+    @DataBoundSetter
+    public void setWaitForApproval(boolean waitForApproval) {
+        this.waitForApproval = waitForApproval;
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        return new RunScriptStepExecution(context, ScriptRunSpec.of(script, target, mode, revertRunId));
+        ScriptRunSpec spec = ScriptRunSpec.of(script, target, mode, revertRunId);
+        if (!waitForApproval && spec.getMode() != RunMode.RUN) {
+            throw new AbortException("waitForApproval: false is for mode: 'run' only; a " + spec.getMode().id()
+                    + " waits in the step. Nothing was run.");
+        }
+        return new RunScriptStepExecution(context, spec, waitForApproval);
     }
 
     @Extension

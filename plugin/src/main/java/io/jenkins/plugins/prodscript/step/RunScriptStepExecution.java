@@ -3,55 +3,58 @@ package io.jenkins.plugins.prodscript.step;
 import hudson.AbortException;
 import hudson.FilePath;
 import hudson.Launcher;
-import hudson.model.Queue;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.model.queue.Tasks;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
 import io.jenkins.plugins.prodscript.approval.ApprovalAction;
 import io.jenkins.plugins.prodscript.approval.ApprovalOutcome;
 import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
+import io.jenkins.plugins.prodscript.run.LedgerReconciliation;
 import io.jenkins.plugins.prodscript.run.PreparedRun;
 import io.jenkins.plugins.prodscript.run.ScriptRun;
 import io.jenkins.plugins.prodscript.run.ScriptRunSpec;
+import io.jenkins.plugins.prodscript.target.ScriptCaller;
 import java.io.IOException;
-import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.springframework.security.core.Authentication;
 
 /**
  * Runs {@code runScript} asynchronously, in the manner of the {@code input} step: {@link #start()} returns at once,
- * the work happens on {@link StepThreads}, and while approvals are awaited no thread is held. The approval itself is
+ * the work happens on the shared pool of {@link GeneralNonBlockingStepExecution} (as the build's authentication, and
+ * holding off a safe restart while it runs), and while approvals are awaited no thread is held. The approval itself is
  * kept by the build's {@link ApprovalAction}; this execution keeps only the prepared run (plain values, in the
  * Pipeline's program state), so after a controller restart {@link #onResume()} reattaches to the approval and carries on.
  */
-final class RunScriptStepExecution extends StepExecution {
+final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
     private static final long serialVersionUID = 1L;
     private static final Logger LOGGER = Logger.getLogger(RunScriptStepExecution.class.getName());
 
     private final ScriptRunSpec spec;
+    /** False when the Pipeline waits and runs in later steps ({@link WaitForScriptApprovalStep}). */
+    private final boolean waitForApproval;
+    /** The engine run id of this step's run, once prepared (several steps of one build each have their own). */
+    private String runId;
     /** Set once the rehearsal succeeded and approvals are awaited. */
     private PreparedRun waiting;
     /** Set once the approved run has started on the target: a restart after that must not run it again. */
     private boolean runStarted;
 
-    private transient volatile Future<?> task;
     private transient volatile boolean stopped;
 
-    RunScriptStepExecution(StepContext context, ScriptRunSpec spec) {
+    RunScriptStepExecution(StepContext context, ScriptRunSpec spec, boolean waitForApproval) {
         super(context);
         this.spec = spec;
+        this.waitForApproval = waitForApproval;
     }
 
     @Override
     public boolean start() {
-        submit(this::prepare);
+        runAsBuild(this::prepare);
         return false;
     }
 
@@ -59,21 +62,31 @@ final class RunScriptStepExecution extends StepExecution {
     private void prepare() throws Exception {
         ScriptRun scriptRun = scriptRun();
         PreparedRun prepared = scriptRun.prepare(spec);
+        runId = prepared.getRunId();
         if (!prepared.needsApproval()) {
+            succeed();
+            return;
+        }
+        if (!waitForApproval) {
+            ApprovalAction.open(build(), scriptRun.approvalRequest(prepared), listener());
             succeed();
             return;
         }
         waiting = prepared;
         getContext().saveState().get();
-        ApprovalAction approval = ApprovalAction.open(run(), scriptRun.approvalRequest(prepared), listener());
+        ApprovalAction approval = ApprovalAction.open(build(), scriptRun.approvalRequest(prepared), listener());
         approval.whenDecided(this::decided);
     }
 
-    /** Called by whoever settled the approval (a web request or the expiry timer): hand over to a worker thread. */
+    /**
+     * Called by whoever settled the approval (an approver's web request or the expiry timer): hands over to a worker
+     * thread that runs as the build, not as the approver who happened to settle it.
+     */
     private void decided(ApprovalOutcome outcome) {
-        if (!stopped) {
-            submit(() -> complete(outcome));
+        if (stopped) {
+            return;
         }
+        runAsBuild(() -> complete(outcome));
     }
 
     private void complete(ApprovalOutcome outcome) throws Exception {
@@ -86,7 +99,7 @@ final class RunScriptStepExecution extends StepExecution {
     }
 
     private void succeed() throws IOException, InterruptedException {
-        ScriptRunAction record = ScriptRunAction.of(run());
+        ScriptRunAction record = ScriptRunAction.of(build(), runId);
         if (record == null) {
             throw new AbortException("The build has no record of its script run.");
         }
@@ -100,50 +113,64 @@ final class RunScriptStepExecution extends StepExecution {
     @Override
     public void onResume() {
         if (runStarted) {
-            getContext().onFailure(new AbortException("Jenkins restarted while run " + waiting.getRunId()
-                    + " was running on " + waiting.getTargetName() + ". It was not started again: the target's ledger"
-                    + " (script_runner.runs) records whether it committed or rolled back."));
+            // Never started again; the target's ledger says whether it committed, and the step ends as it says.
+            runAsBuild(() -> LedgerReconciliation.start(build(), runId, "Jenkins restarted while run " + waiting.getRunId()
+                    + " was running on " + waiting.getTargetName() + "; it was not started again.", this::reconciled));
         } else if (waiting != null) {
-            submit(this::reattach);
+            runAsBuild(this::reattach);
         } else {
             getContext().onFailure(new AbortException("Jenkins restarted while the script was being planned or rehearsed;"
                     + " rehearsals always roll back, so nothing was changed. Run the step again."));
         }
     }
 
+    private void reconciled(ScriptRunStatus status) {
+        try {
+            if (status == ScriptRunStatus.COMMITTED) {
+                succeed();
+            } else {
+                getContext().onFailure(new AbortException("Run " + waiting.getRunId() + " did not commit ("
+                        + status.getWords() + "), according to the target's ledger."));
+            }
+        } catch (IOException | InterruptedException e) {
+            getContext().onFailure(e);
+        }
+    }
+
     private void reattach() throws Exception {
-        ApprovalAction existing = ApprovalAction.of(run());
+        ApprovalAction existing = ApprovalAction.of(build(), runId);
         if (existing == null) {
             throw new AbortException("The build lost its approval record for run " + waiting.getRunId() + ". Nothing was run.");
         }
-        ApprovalAction.open(run(), existing.getRequest(), listener()).whenDecided(this::decided);
+        ApprovalAction.open(build(), existing.getRequest(), listener()).whenDecided(this::decided);
     }
 
     /**
-     * Aborting: interrupts the work in progress (on the agent that cancels the engine's run, which rolls back) and fails
-     * the step at once. Nothing here blocks: this may be called on the CPS thread.
+     * Aborting: interrupts the work in progress (on the agent that cancels the engine's run, which rolls back; a run
+     * whose report does not come back is then read from the target's ledger) and fails the step at once. Nothing here
+     * blocks: this may be called on the CPS thread.
      */
     @Override
     public void stop(Throwable cause) throws Exception {
         stopped = true;
-        Future<?> current = task;
-        if (current != null) {
-            current.cancel(true);
-        }
         if (waiting != null && !runStarted) {
             // execute, not submit: nobody reads a Future here, and the timer pool logs what the task throws.
             Timer.get().execute(this::recordAbortWhileWaiting);
         }
-        getContext().onFailure(cause);
+        super.stop(cause);
     }
 
     private void recordAbortWhileWaiting() {
         try {
-            Run<?, ?> run = run();
-            ScriptRunAction record = ScriptRunAction.of(run);
-            if (record != null && !record.getStatus().isFinal()) {
+            Run<?, ?> run = build();
+            ScriptRunAction record = ScriptRunAction.of(run, runId);
+            if (record != null && record.getStatus() == ScriptRunStatus.WAITING_FOR_APPROVAL) {
                 record.setStatus(ScriptRunStatus.CANCELLED, "Aborted while waiting for approval; nothing was run.");
                 run.save();
+            }
+            ApprovalAction approval = ApprovalAction.of(run, runId);
+            if (approval != null) {
+                approval.cancelWaiting("the step was stopped");
             }
         } catch (IOException | InterruptedException e) {
             LOGGER.log(Level.WARNING, "Could not record the abort of " + getContext(), e);
@@ -152,39 +179,33 @@ final class RunScriptStepExecution extends StepExecution {
 
     @Override
     public String getStatus() {
+        if (blocksRestart()) {
+            return super.getStatus();
+        }
         if (runStarted) {
             return "running " + waiting.getRunId() + " on " + waiting.getTargetName();
         }
         return waiting == null ? "planning and rehearsing" : "waiting for approval of run " + waiting.getRunId();
     }
 
-    /** Runs {@code work} on a worker thread, as the build's authentication; any failure fails the step. */
-    private void submit(Work work) {
-        task = StepThreads.EXECUTOR.submit(() -> {
-            try (ACLContext ignored = ACL.as2(authentication())) {
+    /**
+     * Runs {@code work} on the shared step thread pool as the build's authentication, whoever's thread asks (the CPS
+     * thread, an approver's request, the expiry timer, a resume); any failure fails the step, unless it was stopped.
+     */
+    private void runAsBuild(Block work) {
+        run(() -> {
+            try (ACLContext ignored = ACL.as2(BuildAuthentication.of(build()))) {
                 work.run();
-            } catch (Throwable t) {
-                if (!stopped) {
-                    getContext().onFailure(t);
-                }
             }
         });
     }
 
-    /**
-     * Who the build runs as (SYSTEM unless an authorization plugin says otherwise), so that credentials are looked up
-     * exactly as for the build's other steps.
-     */
-    private Authentication authentication() throws IOException, InterruptedException {
-        Object job = run().getParent();
-        return job instanceof Queue.Task queueTask ? Tasks.getAuthenticationOf2(queueTask) : ACL.SYSTEM2;
-    }
-
     private ScriptRun scriptRun() throws IOException, InterruptedException {
-        return new ScriptRun(run(), getContext().get(FilePath.class), getContext().get(Launcher.class), listener());
+        return new ScriptRun(build(), getContext().get(FilePath.class), getContext().get(Launcher.class), listener(),
+                ScriptCaller.PIPELINE_STEP);
     }
 
-    private Run<?, ?> run() throws IOException, InterruptedException {
+    private Run<?, ?> build() throws IOException, InterruptedException {
         return getContext().get(Run.class);
     }
 
@@ -192,8 +213,4 @@ final class RunScriptStepExecution extends StepExecution {
         return getContext().get(TaskListener.class);
     }
 
-    @FunctionalInterface
-    private interface Work {
-        void run() throws Exception;
-    }
 }

@@ -30,7 +30,7 @@ final class StepSummary {
         summary.put("statements", rows(record.getStatements()));
         summary.put("rowsWouldChange", record.getRowsWouldChange());
         summary.put("rehearsalStatements", rows(record.getRehearsalStatements()));
-        summary.put("manifest", record.hasArtifact(ArtifactNames.MANIFEST) ? ArtifactNames.path(ArtifactNames.MANIFEST) : null);
+        summary.put("manifest", record.hasArtifact(ArtifactNames.MANIFEST) ? record.artifactPath(ArtifactNames.MANIFEST) : null);
         summary.put("artifacts", new ArrayList<>(record.getArtifacts()));
         return summary;
     }

@@ -5,7 +5,9 @@ import hudson.AbortException;
 import hudson.Extension;
 import hudson.ExtensionList;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import jenkins.model.GlobalConfiguration;
 import net.sf.json.JSONObject;
@@ -76,14 +78,14 @@ public class ProductionScriptTargets extends GlobalConfiguration {
     /**
      * The target called {@code name}.
      *
-     * @throws AbortException naming the configured targets, when there is none by that name
+     * @throws AbortException when there is none by that name; the message does not list the configured targets, which
+     *                        a Pipeline author probing names has no need to learn
      */
     public TargetDatabase require(String name) throws AbortException {
         Optional<TargetDatabase> target = find(name);
         if (target.isEmpty()) {
-            List<String> names = names();
-            throw new AbortException("Unknown target '" + name + "'. Configured targets: "
-                    + (names.isEmpty() ? "none" : String.join(", ", names)) + ". Nothing was run.");
+            throw new AbortException("Unknown target '" + name + "'. Ask an administrator for the targets this job may"
+                    + " use. Nothing was run.");
         }
         return target.get();
     }
@@ -109,6 +111,12 @@ public class ProductionScriptTargets extends GlobalConfiguration {
         for (TargetDatabase target : targets) {
             String label = target.getName().isEmpty() ? "A target without a name" : "Target '" + target.getName() + "'";
             target.problems().forEach(p -> problems.add(label + ": " + p));
+        }
+        Map<String, String> tierOf = new HashMap<>();
+        targets.forEach(t -> tierOf.putIfAbsent(t.getName(), t.getTier()));
+        for (TargetDatabase target : targets) {
+            TargetRules.rehearseOnProblem(target.getName(), target.getRehearseOn(), tierOf)
+                    .ifPresent(p -> problems.add("Target '" + target.getName() + "': " + p));
         }
         List<String> repeated = TargetRules.duplicateNames(targets.stream().map(TargetDatabase::getName).toList());
         if (!repeated.isEmpty()) {

@@ -1,16 +1,22 @@
 package io.jenkins.plugins.prodscript.target;
 
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.Util;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
+import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.prodscript.engine.ScriptEngine;
 import io.prodscript.engine.approval.ApprovalPolicy;
 import io.prodscript.engine.execution.DatabaseTarget;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +41,8 @@ import org.kohsuke.stapler.verb.POST;
 public final class TargetDatabase implements Describable<TargetDatabase> {
     static final int MAX_REQUIRED_APPROVALS = 10;
     static final int MAX_WAIT_HOURS = 24 * 31;
+    /** How long a run waits for approvals when the target sets no maximum: no wait is unbounded. */
+    static final int DEFAULT_MAX_WAIT_HOURS = 24;
     static final int MAX_STATEMENT_TIMEOUT_SECONDS = 24 * 60 * 60;
     static final int MAX_LOCK_TIMEOUT_SECONDS = 60 * 60;
     static final int MAX_RESCUE_RETENTION_DAYS = 10 * 366;
@@ -50,6 +58,11 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
     private int statementTimeoutSeconds = (int) DatabaseTarget.DEFAULT_STATEMENT_TIMEOUT.toSeconds();
     private int lockTimeoutSeconds = (int) DatabaseTarget.DEFAULT_LOCK_TIMEOUT.toSeconds();
     private int rescueRetentionDays = (int) DatabaseTarget.DEFAULT_RESCUE_RETENTION.toDays();
+    private String allowedJobs = "";
+    /** Null until set: then the tier decides (production: no Pipelines). */
+    private Boolean allowPipelines;
+    private String allowedAgentLabels = "";
+    private String rehearseOn = "";
 
     /**
      * @param name          what jobs, Pipelines and approvers call the target, e.g. {@code prod-main}
@@ -132,10 +145,15 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
         return maxWaitHours;
     }
 
-    /** Hours a run may wait for approvals before it expires without running; 0 means no limit. */
+    /** Hours a run may wait for approvals before it expires without running; 0 means the default (24 hours). */
     @DataBoundSetter
     public void setMaxWaitHours(int maxWaitHours) {
         this.maxWaitHours = maxWaitHours;
+    }
+
+    /** The wait a run actually gets: the configured hours, or {@value #DEFAULT_MAX_WAIT_HOURS} when none is set. */
+    public int getEffectiveMaxWaitHours() {
+        return maxWaitHours > 0 ? maxWaitHours : DEFAULT_MAX_WAIT_HOURS;
     }
 
     public int getStatementTimeoutSeconds() {
@@ -166,6 +184,67 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
     @DataBoundSetter
     public void setRescueRetentionDays(int rescueRetentionDays) {
         this.rescueRetentionDays = rescueRetentionDays;
+    }
+
+    public String getAllowedJobs() {
+        return allowedJobs == null ? "" : allowedJobs;
+    }
+
+    /**
+     * The jobs that may use this target: full names ({@code team/fix-accounts}) and folders ending in {@code /}
+     * ({@code team/}), comma- or space-separated; empty admits every job of an admitted type.
+     */
+    @DataBoundSetter
+    public void setAllowedJobs(String allowedJobs) {
+        this.allowedJobs = strip(allowedJobs);
+    }
+
+    public List<String> allowedJobList() {
+        return TargetRules.splitList(getAllowedJobs());
+    }
+
+    /**
+     * Whether Pipelines ({@code runScript}) may use this target. Unless set, only production-tier targets refuse them:
+     * in a Pipeline the script author's other steps run in the same build and on the same agent as the login.
+     */
+    public boolean isAllowPipelines() {
+        return allowPipelines == null ? !TargetRules.isProduction(tier) : allowPipelines;
+    }
+
+    @DataBoundSetter
+    public void setAllowPipelines(boolean allowPipelines) {
+        this.allowPipelines = allowPipelines;
+    }
+
+    public String getAllowedAgentLabels() {
+        return allowedAgentLabels == null ? "" : allowedAgentLabels;
+    }
+
+    /** Labels of the agents that may run scripts on this target (an agent's name counts); empty admits every agent. */
+    @DataBoundSetter
+    public void setAllowedAgentLabels(String allowedAgentLabels) {
+        this.allowedAgentLabels = strip(allowedAgentLabels);
+    }
+
+    public List<String> allowedAgentLabelList() {
+        return TargetRules.splitList(getAllowedAgentLabels());
+    }
+
+    public String getRehearseOn() {
+        return rehearseOn == null ? "" : rehearseOn;
+    }
+
+    /**
+     * Another (non-production) target on which this target's rehearsals run instead; empty rehearses on this target
+     * itself, which for a production target needs the <em>Rehearse on production</em> permission.
+     */
+    @DataBoundSetter
+    public void setRehearseOn(String rehearseOn) {
+        this.rehearseOn = strip(rehearseOn);
+    }
+
+    public boolean isProduction() {
+        return TargetRules.isProduction(tier);
     }
 
     /** What is wrong with this target's settings, one sentence each; empty when it may be saved. */
@@ -223,8 +302,8 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
                 return FormValidation.error(problem.get());
             }
             return TargetCredentials.onController(value) == null
-                    ? FormValidation.warning("No Username with password credential with this id is visible here; builds"
-                            + " will fail until one exists.")
+                    ? FormValidation.warning("No System-scoped Username with password credential with this id in the"
+                            + " global credentials; builds will fail until one exists.")
                     : FormValidation.ok();
         }
 
@@ -253,7 +332,10 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
             return checkNumber("Rescue retention (days)", value, 1, MAX_RESCUE_RETENTION_DAYS);
         }
 
-        /** Username with password credentials; only administrators may list them, others get the current value. */
+        /**
+         * The System-scoped Username with password credentials of the global store, the only ones builds accept; only
+         * administrators may list them, others get the current value.
+         */
         @POST
         public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
             StandardListBoxModel model = new StandardListBoxModel();
@@ -262,13 +344,14 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
                 return model;
             }
             model.includeEmptyValue()
-                    .include(Jenkins.get(), StandardUsernamePasswordCredentials.class)
+                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardUsernamePasswordCredentials.class, List.of(),
+                            CredentialsMatchers.withScope(CredentialsScope.SYSTEM))
                     .includeCurrentValue(credentialsId);
             return model;
         }
 
         /**
-         * Logs in from the controller and says what it reached. Needs Overall/Administer: it makes the controller
+         * Logs in from the controller, with the credential exactly as builds look it up, and says what it reached. Needs Overall/Administer: it makes the controller
          * connect to an address given in the request with a stored credential.
          */
         @RequirePOST
@@ -282,7 +365,8 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
             }
             DatabaseLogin login = TargetCredentials.onController(credentialsId);
             if (login == null) {
-                return FormValidation.error("No Username with password credential with id '" + credentialsId + "'.");
+                return FormValidation.error("No System-scoped Username with password credential with id '" + credentialsId
+                        + "' in the global credentials (the only kind builds accept).");
             }
             String targetName = name == null || name.isBlank() ? "unnamed" : name.strip();
             try {
@@ -292,6 +376,29 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
                 // The driver's message names host and user at most; the password never reaches it in a message.
                 return FormValidation.error("Could not connect from the controller: " + e.getMessage());
             }
+        }
+
+        /**
+         * Announces the saved target's rescue tables that expire within a day and drops the expired ones now, as the
+         * hourly rescue retention does. Needs Overall/Administer: it drops tables on the target.
+         */
+        @RequirePOST
+        public FormValidation doRunMaintenance(@QueryParameter String name) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            Optional<TargetDatabase> target = ProductionScriptTargets.get().find(strip(name));
+            if (target.isEmpty()) {
+                return FormValidation.error("Save the target first: maintenance runs on saved targets.");
+            }
+            List<String> lines = new ArrayList<>();
+            try {
+                for (TargetMaintenance maintenance : ExtensionList.lookup(TargetMaintenance.class)) {
+                    lines.addAll(maintenance.runNow(target.get(), Jenkins.getAuthentication2().getName()));
+                }
+            } catch (IOException | SQLException | RuntimeException e) {
+                lines.add("Failed: " + e.getMessage());
+                return FormValidation.errorWithMarkup(Util.escape(String.join("\n", lines)));
+            }
+            return FormValidation.okWithMarkup(Util.escape(String.join("\n", lines)));
         }
 
         private static FormValidation checkNumber(String what, String value, int min, int max) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.prodscript.target;
 
+import io.prodscript.engine.approval.ApprovalPolicy;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -106,6 +108,60 @@ public final class TargetRules {
             }
         }
         return new ArrayList<>(repeated);
+    }
+
+    /**
+     * Whether a job may use a target: {@code allowed} lists job full names ({@code team/fix-accounts}) and folders
+     * ({@code team/}, everything inside); an empty list admits every job. A folder entry never matches a job whose name
+     * merely starts the same way ({@code team/} does not admit {@code teamwork/x}).
+     */
+    public static boolean jobAllowed(List<String> allowed, String jobFullName) {
+        if (allowed.isEmpty()) {
+            return true;
+        }
+        for (String entry : allowed) {
+            if (entry.endsWith("/") ? jobFullName.startsWith(entry) : jobFullName.equals(entry)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether an agent may run scripts on a target: {@code allowed} lists labels (an agent's own name is one of its
+     * labels); an empty list admits every agent.
+     */
+    public static boolean agentAllowed(List<String> allowed, Set<String> agentLabels) {
+        return allowed.isEmpty() || allowed.stream().anyMatch(agentLabels::contains);
+    }
+
+    /**
+     * Why target {@code name} of tier {@code tier} cannot rehearse on {@code rehearseOn}, or empty when it can: the
+     * rehearsal target must be another configured target, and not itself a production one (which would bring back the
+     * very risk the option removes).
+     *
+     * @param tierOf the tier of each configured target by name
+     */
+    public static Optional<String> rehearseOnProblem(String name, String rehearseOn, Map<String, String> tierOf) {
+        if (rehearseOn == null || rehearseOn.isBlank()) {
+            return Optional.empty();
+        }
+        if (rehearseOn.equals(name)) {
+            return Optional.of("'Rehearse on' must name another target, not the target itself.");
+        }
+        String tier = tierOf.get(rehearseOn);
+        if (tier == null) {
+            return Optional.of("'Rehearse on' names '" + rehearseOn + "', which is not a configured target.");
+        }
+        if (isProduction(tier)) {
+            return Optional.of("'Rehearse on' must name a target that is not of the production tier.");
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code tier} is the production tier, compared as the engine's approval policy compares it. */
+    public static boolean isProduction(String tier) {
+        return tier == null || tier.isBlank() || ApprovalPolicy.PRODUCTION_TIER.equalsIgnoreCase(tier.strip());
     }
 
     /** The entries of a comma- or whitespace-separated list (approvers, groups), without blanks or repeats. */

@@ -116,7 +116,8 @@ class ApprovalActionTest {
         for (String approver : List.of("bob", "carol")) {
             try (JenkinsRule.WebClient wc = j.createWebClient().withBasicApiToken(approver)) {
                 WebRequest request = new WebRequest(url(wc, build, "approve"), HttpMethod.POST);
-                request.setRequestParameters(List.of(new NameValuePair("comment", "via REST")));
+                request.setRequestParameters(List.of(new NameValuePair("comment", "via REST"),
+                        new NameValuePair("digest", ApprovalAction.of(build).getRequestDigest())));
                 Page page = wc.getPage(request);
                 assertEquals(200, page.getWebResponse().getStatusCode());
             }
@@ -197,9 +198,71 @@ class ApprovalActionTest {
         try (JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false)) {
             wc.login(user);
             WebRequest request = new WebRequest(wc.createCrumbedUrl(build.getUrl() + "approval/decide"), HttpMethod.POST);
-            List<NameValuePair> parameters = new java.util.ArrayList<>(List.of(new NameValuePair("comment", "from the build page")));
+            List<NameValuePair> parameters = new java.util.ArrayList<>(List.of(new NameValuePair("comment", "from the build page"),
+                    new NameValuePair("digest", ApprovalAction.of(build).getRequestDigest())));
             if (button != null) {
                 parameters.add(new NameValuePair(button, button));
+            }
+            request.setRequestParameters(parameters);
+            return wc.getPage(request).getWebResponse().getStatusCode();
+        }
+    }
+
+    @Test
+    void aDecisionWithoutTheDigestOfTheRequestIsRefusedAndOneOnAnotherRequestIsStale() throws Exception {
+        FreeStyleBuild build = startWaiting(0);
+
+        assertEquals(400, postWithDigest("bob", build, null), "the form always sends what the approver read");
+        assertTrue(ApprovalAction.of(build).getDecisions().isEmpty(), "nothing recorded");
+        assertEquals(409, postWithDigest("bob", build, "ef".repeat(32)), "decided on another request");
+        ApprovalRecord stale = ApprovalAction.of(build).getDecisions().get(0);
+        assertFalse(stale.isCounted());
+        assertEquals(200, post("bob", build, "approve", "read the current request"));
+        assertEquals(200, post("carol", build, "approve", ""));
+
+        j.assertBuildStatus(Result.SUCCESS, j.waitForCompletion(build));
+        assertEquals(2, ApprovalAction.of(build).outcome().getCountedApprovals(), "the stale approval never counted");
+    }
+
+    @Test
+    void readingThePagesAndTheRemoteApiChangesNothing() throws Exception {
+        FreeStyleBuild waiting = startWaiting(0);
+        byte[] before = java.nio.file.Files.readAllBytes(waiting.getRootDir().toPath().resolve("build.xml"));
+        readEverything(waiting);
+        assertEquals(new String(before, java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.file.Files.readString(waiting.getRootDir().toPath().resolve("build.xml")), "waiting: unchanged");
+        assertEquals(ApprovalOutcome.State.WAITING, ApprovalAction.of(waiting).outcome().getState());
+        stop(waiting);
+
+        // A finished build whose approval was never settled (as after Jenkins died while it waited): reading it shows
+        // the outcome as it stood when the build ended, and does not settle or save it.
+        project.getBuildersList().clear();
+        FreeStyleBuild ended = j.buildAndAssertSuccess(project);
+        ApprovalAction.open(ended, ApprovalRequests.request(List.of(), 0), hudson.model.TaskListener.NULL);
+        java.nio.file.Path buildXml = ended.getRootDir().toPath().resolve("build.xml");
+        String saved = java.nio.file.Files.readString(buildXml);
+        readEverything(ended);
+        assertEquals(saved, java.nio.file.Files.readString(buildXml), "ended: unchanged");
+        assertEquals(ApprovalOutcome.State.CANCELLED, ApprovalAction.of(ended).outcome().getState());
+    }
+
+    private void readEverything(Run<?, ?> build) throws Exception {
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.login("bob");
+            wc.getPage(build, "");
+            wc.getPage(build, "approval/");
+            wc.goTo(build.getUrl() + "api/json?depth=3", "application/json");
+            wc.goTo(build.getUrl() + "api/xml?depth=3", "application/xml");
+        }
+    }
+
+    private int postWithDigest(String user, Run<?, ?> build, String digest) throws Exception {
+        try (JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false)) {
+            wc.login(user);
+            WebRequest request = new WebRequest(wc.createCrumbedUrl(build.getUrl() + "approval/approve"), HttpMethod.POST);
+            List<NameValuePair> parameters = new java.util.ArrayList<>(List.of(new NameValuePair("comment", "")));
+            if (digest != null) {
+                parameters.add(new NameValuePair("digest", digest));
             }
             request.setRequestParameters(parameters);
             return wc.getPage(request).getWebResponse().getStatusCode();

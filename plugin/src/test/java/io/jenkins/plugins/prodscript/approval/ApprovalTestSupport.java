@@ -52,7 +52,8 @@ final class ApprovalTestSupport {
             wc.login(user);
             WebRequest request = new WebRequest(wc.createCrumbedUrl(build.getUrl() + "approval/" + endpoint),
                     HttpMethod.POST);
-            request.setRequestParameters(List.of(new NameValuePair("comment", comment)));
+            request.setRequestParameters(List.of(new NameValuePair("comment", comment),
+                    new NameValuePair("digest", ApprovalAction.of(build).getRequestDigest())));
             return wc.getPage(request).getWebResponse().getStatusCode();
         }
     }

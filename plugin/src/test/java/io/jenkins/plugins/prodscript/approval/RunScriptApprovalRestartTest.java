@@ -70,11 +70,13 @@ class RunScriptApprovalRestartTest {
         sessions.then(j -> {
             secure(j);
             SystemCredentialsProvider credentials = SystemCredentialsProvider.getInstance();
-            credentials.getCredentials().add(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "prod-login",
+            credentials.getCredentials().add(new UsernamePasswordCredentialsImpl(CredentialsScope.SYSTEM, "prod-login",
                     "test database", "postgres", "postgres"));
             credentials.save();
-            ProductionScriptTargets.get().setTargets(List.of(new TargetDatabase("prod-main",
-                    "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", "prod-login")));
+            TargetDatabase target = new TargetDatabase("prod-main",
+                    "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", "prod-login");
+            target.setAllowPipelines(true);
+            ProductionScriptTargets.get().setTargets(List.of(target));
             WorkflowJob job = j.createProject(WorkflowJob.class, JOB);
             job.setDefinition(new CpsFlowDefinition("node {\n"
                     + "  writeFile file: 'fixes/zero.sql', text: '''" + SCRIPT + "'''\n"
@@ -104,7 +106,8 @@ class RunScriptApprovalRestartTest {
         j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
         j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
                 .grant(Jenkins.READ, Item.READ).everywhere().toAuthenticated()
-                .grant(ProductionScriptPermissions.APPROVE).everywhere().to("alice", "bob", "carol"));
+                .grant(ProductionScriptPermissions.APPROVE).everywhere().to("alice", "bob", "carol")
+                .grant(ProductionScriptPermissions.REHEARSE_ON_PRODUCTION).everywhere().to("alice"));
     }
 
     private static List<Integer> balances() throws SQLException {

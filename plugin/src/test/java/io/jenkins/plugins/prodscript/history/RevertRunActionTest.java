@@ -80,7 +80,20 @@ class RevertRunActionTest {
         }
     }
 
-    private FreeStyleBuild runScript(ScriptRunStatus status) throws Exception {
+    @Test
+    void aJobThatCannotStartARevertDoesNotOfferOne() throws Exception {
+        FreeStyleProject withoutParameters = j.createFreeStyleProject("pipeline-like");
+        withoutParameters.getBuildersList().add(RecordScriptRun.run("run-9", "fixes/accounts.sql", ScriptRunStatus.COMMITTED));
+        FreeStyleBuild committed = j.buildAndAssertSuccess(withoutParameters);
+
+        assertNull(committed.getAction(RevertRunAction.class), "no revert parameters: the button could only fail");
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.login("alice");
+            wc.assertFails(committed.getUrl() + "revert/", 404);
+        }
+    }
+
+        private FreeStyleBuild runScript(ScriptRunStatus status) throws Exception {
         project.getBuildersList().replaceBy(List.of(RecordScriptRun.run("run-1", "fixes/accounts.sql", status)));
         return j.assertBuildStatusSuccess(project.scheduleBuild2(0, new ParametersAction(
                 new StringParameterValue(SCRIPT, "fixes/accounts.sql"), new StringParameterValue(TARGET, "prod-main"),

@@ -109,6 +109,26 @@ class ScriptRunHistoryTest {
     }
 
     @Test
+    void aDownloadCoversOneSliceOfBuildsAndNamesWhereTheNextBegins() throws Exception {
+        ScriptRunHistory history = new ScriptRunHistory(project);
+        List<String> slice = new java.util.ArrayList<>();
+        history.forEach(null, 2, row -> slice.add(row.getRunId()));
+        assertEquals(List.of("run-4", "run-3"), slice, "builds 4 and 3 only");
+        assertEquals(2, history.nextSliceFrom(null, 2));
+
+        List<String> next = new java.util.ArrayList<>();
+        history.forEach(2, 2, row -> next.add(row.getRunId()));
+        assertEquals(List.of("run-1"), next, "build 2 ran no script, build 1 did");
+        assertEquals(null, history.nextSliceFrom(2, 2), "the oldest build was reached");
+
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.login("auditor");
+            assertEquals(null, wc.goTo("job/fix-accounts/script-runs/csv", "text/csv").getWebResponse()
+                    .getResponseHeaderValue("Link"), "4 builds fit in one download");
+        }
+    }
+
+    @Test
     void downloadsNeedReadAccessToTheJob() throws Exception {
         try (JenkinsRule.WebClient wc = j.createWebClient()) {
             wc.assertFails("job/fix-accounts/script-runs/csv", 403);

@@ -36,11 +36,18 @@ class ProductionScriptTargetsCascTest {
         assertEquals(120, prod.getStatementTimeoutSeconds());
         assertEquals(3, prod.getLockTimeoutSeconds());
         assertEquals(14, prod.getRescueRetentionDays());
+        assertEquals(List.of("dba/", "ops/fix-accounts"), prod.allowedJobList());
+        assertEquals(List.of("db-runners"), prod.allowedAgentLabelList());
+        assertEquals("staging", prod.getRehearseOn());
+        assertFalse(prod.isAllowPipelines(), "production targets refuse Pipelines unless told otherwise");
         TargetDatabase staging = targets.get(1);
         assertEquals("staging", staging.getTier());
         assertEquals(1, staging.getEffectiveRequiredApprovals(), "the tier's default");
         assertEquals(300, staging.getStatementTimeoutSeconds(), "unset settings keep their defaults");
         assertEquals(7, staging.getRescueRetentionDays());
+        assertTrue(staging.isAllowPipelines(), "other tiers admit Pipelines unless told otherwise");
+        assertEquals(24, staging.getEffectiveMaxWaitHours(), "no wait is unbounded");
+        assertEquals(8, prod.getEffectiveMaxWaitHours());
     }
 
     @Test

@@ -132,7 +132,8 @@ class ProductionScriptTargetsTest {
     void anUnknownTargetIsNamedWithTheConfiguredOnes() throws Exception {
         ProductionScriptTargets.get().setTargets(List.of(fullyConfigured()));
         AbortException unknown = assertThrows(AbortException.class, () -> ProductionScriptTargets.get().require("nowhere"));
-        assertEquals("Unknown target 'nowhere'. Configured targets: prod-main. Nothing was run.", unknown.getMessage());
+        assertEquals("Unknown target 'nowhere'. Ask an administrator for the targets this job may use. Nothing was run.",
+                unknown.getMessage());
     }
 
     @Test
@@ -185,7 +186,7 @@ class ProductionScriptTargetsTest {
         com.cloudbees.plugins.credentials.SystemCredentialsProvider provider =
                 com.cloudbees.plugins.credentials.SystemCredentialsProvider.getInstance();
         provider.getCredentials().add(new com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl(
-                com.cloudbees.plugins.credentials.CredentialsScope.GLOBAL, "wrong", "wrong password", TestTarget.USER,
+                com.cloudbees.plugins.credentials.CredentialsScope.SYSTEM, "wrong", "wrong password", TestTarget.USER,
                 "Wrong-" + SECRET));
         provider.save();
         String answer = post("admin", "testConnection", new NameValuePair("name", "t"),

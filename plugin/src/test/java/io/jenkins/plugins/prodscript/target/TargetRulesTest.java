@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -92,5 +94,44 @@ class TargetRulesTest {
         assertEquals(List.of("alice", "bob", "dba"), TargetRules.splitList(" alice, bob  dba,,alice "));
         assertEquals(List.of(), TargetRules.splitList(null));
         assertEquals(List.of(), TargetRules.splitList(" , "));
+    }
+
+    @Test
+    void aFolderEntryAdmitsItsJobsButNotAJobWhoseNameMerelyStartsTheSame() {
+        List<String> allowed = List.of("team/", "ops/fix-accounts");
+        assertTrue(TargetRules.jobAllowed(allowed, "team/fix"));
+        assertTrue(TargetRules.jobAllowed(allowed, "team/sub/fix"));
+        assertTrue(TargetRules.jobAllowed(allowed, "ops/fix-accounts"));
+        assertFalse(TargetRules.jobAllowed(allowed, "teamwork/fix"));
+        assertFalse(TargetRules.jobAllowed(allowed, "team"));
+        assertFalse(TargetRules.jobAllowed(allowed, "ops/fix-accounts-2"));
+        assertTrue(TargetRules.jobAllowed(List.of(), "anything"), "an empty list admits every job");
+    }
+
+    @Test
+    void anAgentNeedsOneOfTheAllowedLabels() {
+        assertTrue(TargetRules.agentAllowed(List.of("db-runners", "built-in"), Set.of("linux", "built-in")));
+        assertFalse(TargetRules.agentAllowed(List.of("db-runners"), Set.of("linux", "db-runners-old")));
+        assertFalse(TargetRules.agentAllowed(List.of("db-runners"), Set.of()), "an agent that is gone has no labels");
+        assertTrue(TargetRules.agentAllowed(List.of(), Set.of()), "an empty list admits every agent");
+    }
+
+    @Test
+    void rehearseOnMustNameAnotherNonProductionTarget() {
+        Map<String, String> tiers = Map.of("prod-main", "production", "prod-eu", "Production", "staging", "staging");
+        assertEquals(Optional.empty(), TargetRules.rehearseOnProblem("prod-main", "staging", tiers));
+        assertEquals(Optional.empty(), TargetRules.rehearseOnProblem("prod-main", "", tiers));
+        assertTrue(TargetRules.rehearseOnProblem("prod-main", "prod-main", tiers).isPresent());
+        assertTrue(TargetRules.rehearseOnProblem("prod-main", "nowhere", tiers).isPresent());
+        assertTrue(TargetRules.rehearseOnProblem("prod-main", "prod-eu", tiers).isPresent(),
+                "the tier is compared as the engine compares it, in any case");
+    }
+
+    @Test
+    void blankTierIsProduction() {
+        assertTrue(TargetRules.isProduction(null));
+        assertTrue(TargetRules.isProduction(" "));
+        assertTrue(TargetRules.isProduction("PRODUCTION"));
+        assertFalse(TargetRules.isProduction("staging"));
     }
 }

@@ -80,12 +80,37 @@ public final class TestTarget {
         }
     }
 
-    /** How many accounts still have an upper-case email: 2 until a fix commits. */
+    /** Whether anything ever ran here: the first run or rehearsal creates the ledger, {@code script_runner.runs}. */
+    public boolean touched() {
+        return queryOne("SELECT to_regclass('script_runner.runs')") != null;
+    }
+
+        /** How many accounts still have an upper-case email: 2 until a fix commits. */
     public int upperCaseEmails() {
         return Integer.parseInt(queryOne("SELECT count(*) FROM accounts WHERE email <> lower(email)"));
     }
 
-    private Connection connect() throws SQLException {
+    /**
+     * Locks {@code table} against writers from another session until the returned handle is closed, so that a run on
+     * it waits (up to its lock timeout) and can be aborted while it runs.
+     */
+    public AutoCloseable lock(String table) {
+        try {
+            Connection c = connect();
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+            }
+            return () -> {
+                c.rollback();
+                c.close();
+            };
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot lock " + table, e);
+        }
+    }
+
+        private Connection connect() throws SQLException {
         Properties login = new Properties();
         login.setProperty("user", USER);
         login.setProperty("password", PASSWORD);
