@@ -103,7 +103,7 @@ public final class ScriptRun {
             ScriptLocation location = mode == RunMode.REVERT
                     ? ReversalScript.stage(stage.child(REVERSAL_FOLDER), target.settings(),
                             rehearsedOn == target ? login : TargetCredentials.forBuild(build, workspace, caller, target),
-                            spec.getRevertRunId())
+                            spec.getRevertRunId(), spec.isSuppressTriggers())
                     : new ScriptLocation(workspace, spec.getScriptPath());
             PlannedScript planned = location.root().act(new PlanScript(location.path()));
             action.setChecksum(planned.getChecksum());
