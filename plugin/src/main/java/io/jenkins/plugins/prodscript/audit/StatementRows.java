@@ -52,13 +52,13 @@ public final class StatementRows implements Serializable {
         return List.copyOf(tables);
     }
 
-    /** Rows inserted, updated or deleted (returned, for a SELECT). */
-    @Exported
     /** The tables for people: comma-separated, no brackets. */
     public String getTablesText() {
         return String.join(", ", tables);
     }
 
+    /** Rows inserted, updated or deleted (returned, for a SELECT). */
+    @Exported
     public long getRows() {
         return rows;
     }
