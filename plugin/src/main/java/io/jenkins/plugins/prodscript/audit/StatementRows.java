@@ -41,7 +41,7 @@ public final class StatementRows implements Serializable {
         return line;
     }
 
-    /** INSERT, UPDATE, DELETE, DDL, SELECT or OTHER. */
+    /** The engine's statement kind: INSERT, UPDATE, DELETE, MERGE, DDL, SELECT, UTILITY or OTHER. */
     @Exported
     public String getKind() {
         return kind;
