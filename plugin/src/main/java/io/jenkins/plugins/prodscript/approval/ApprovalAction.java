@@ -286,8 +286,13 @@ public final class ApprovalAction implements RunAction2 {
 
     /** The archived text of the script to approve, relative to this page's parent (the build); null if none. */
     public @CheckForNull String getScriptArtifactPath() {
-        ScriptRunAction record = run == null ? null : ScriptRunAction.of(run, request.getRunId());
+        ScriptRunAction record = getRecord();
         return record == null ? null : record.getScriptArtifactPath();
+    }
+
+    /** The build's record of the run asked about: its rehearsal, triggers, reviewed functions and tables. */
+    public @CheckForNull ScriptRunAction getRecord() {
+        return run == null ? null : ScriptRunAction.of(run, request.getRunId());
     }
 
     /**

@@ -41,6 +41,10 @@ public final class ScriptRunAction implements RunAction2 {
     private volatile long rowsWouldChange;
     private volatile ArrayList<StatementRows> rehearsalStatements = new ArrayList<>();
     private volatile ArrayList<RescueTable> rescueTables = new ArrayList<>();
+    /** What approvers must read beside the rehearsal's rows; null in records from before they were kept. */
+    private volatile ArrayList<Acknowledged> reviewedFunctions = new ArrayList<>();
+    private volatile ArrayList<Acknowledged> firingTriggers = new ArrayList<>();
+    private volatile ArrayList<TableRows> rehearsalTables = new ArrayList<>();
     private volatile ArrayList<String> artifacts = new ArrayList<>();
 
     private transient Run<?, ?> run;
@@ -252,6 +256,42 @@ public final class ScriptRunAction implements RunAction2 {
     public void setRehearsalRows(long rowsWouldChange, List<StatementRows> statements) {
         this.rowsWouldChange = rowsWouldChange;
         this.rehearsalStatements = new ArrayList<>(statements);
+    }
+
+    /**
+     * What approvers must see beside the rehearsal's rows: the functions the script says were reviewed, the triggers
+     * its writes fire (as the rehearsal found them, each with the script's reason) and the rows per table, cascades
+     * included.
+     */
+    @Restricted(NoExternalUse.class)
+    public void setRehearsalReview(List<Acknowledged> reviewedFunctions, List<Acknowledged> firingTriggers,
+                                   List<TableRows> rehearsalTables) {
+        this.reviewedFunctions = new ArrayList<>(reviewedFunctions);
+        this.firingTriggers = new ArrayList<>(firingTriggers);
+        this.rehearsalTables = new ArrayList<>(rehearsalTables);
+    }
+
+    /** {@code @functions-reviewed}: the functions the script calls that approvers are told were reviewed. */
+    @Exported
+    public List<Acknowledged> getReviewedFunctions() {
+        return reviewedFunctions == null ? List.of() : List.copyOf(reviewedFunctions);
+    }
+
+    /** The user triggers the script's writes fire, as the rehearsal found them, with the script's reasons. */
+    @Exported
+    public List<Acknowledged> getFiringTriggers() {
+        return firingTriggers == null ? List.of() : List.copyOf(firingTriggers);
+    }
+
+    /** Rows per table the rehearsal saw changed (what a run would save), cascaded tables included. */
+    @Exported
+    public List<TableRows> getRehearsalTables() {
+        return rehearsalTables == null ? List.of() : List.copyOf(rehearsalTables);
+    }
+
+    /** Whether the rehearsal reached tables through cascades, which the script does not name. */
+    public boolean isCascading() {
+        return getRehearsalTables().stream().anyMatch(TableRows::isCascaded);
     }
 
     /** What the run changed; only a committed run changed anything. */

@@ -41,7 +41,7 @@ public final class StatementRows implements Serializable {
         return line;
     }
 
-    /** INSERT, UPDATE, DELETE, DDL, SELECT or OTHER. */
+    /** The engine's statement kind: INSERT, UPDATE, DELETE, MERGE, DDL, SELECT, UTILITY or OTHER. */
     @Exported
     public String getKind() {
         return kind;
@@ -52,13 +52,13 @@ public final class StatementRows implements Serializable {
         return List.copyOf(tables);
     }
 
-    /** Rows inserted, updated or deleted (returned, for a SELECT). */
-    @Exported
     /** The tables for people: comma-separated, no brackets. */
     public String getTablesText() {
         return String.join(", ", tables);
     }
 
+    /** Rows inserted, updated or deleted (returned, for a SELECT). */
+    @Exported
     public long getRows() {
         return rows;
     }

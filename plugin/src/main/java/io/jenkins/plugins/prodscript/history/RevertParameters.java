@@ -1,6 +1,7 @@
 package io.jenkins.plugins.prodscript.history;
 
 import static io.jenkins.plugins.prodscript.job.ScriptParameters.MODE;
+import static io.jenkins.plugins.prodscript.job.ScriptParameters.REVERT_TRIGGERS;
 import static io.jenkins.plugins.prodscript.job.ScriptParameters.REVERT_RUN_ID;
 import static io.jenkins.plugins.prodscript.job.ScriptParameters.SCRIPT;
 import static io.jenkins.plugins.prodscript.job.ScriptParameters.TARGET;
@@ -14,6 +15,7 @@ import hudson.model.ParametersDefinitionProperty;
 import hudson.model.Run;
 import hudson.model.SimpleParameterDefinition;
 import hudson.model.StringParameterValue;
+import io.jenkins.plugins.prodscript.job.ScriptParameters;
 import io.jenkins.plugins.prodscript.run.RunMode;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +36,7 @@ final class RevertParameters {
      * @throws AbortException when the job does not define the parameters a revert needs, so it could not be told to
      *                        revert and would run the script again instead
      */
-    static ParametersAction forRevertOf(Run<?, ?> original, ScriptRunRow row) throws AbortException {
+    static ParametersAction forRevertOf(Run<?, ?> original, ScriptRunRow row, boolean suppressTriggers) throws AbortException {
         Job<?, ?> job = original.getParent();
         ParametersDefinitionProperty property = job.getProperty(ParametersDefinitionProperty.class);
         // One condition for both cases, so no path reaches property.getParameterDefinitions() below with null.
@@ -43,8 +45,13 @@ final class RevertParameters {
             throw new AbortException(job.getFullDisplayName() + " does not define the parameters " + MODE + ", "
                     + REVERT_RUN_ID + ", " + SCRIPT + " and " + TARGET + ", so it cannot start a revert");
         }
+        if (suppressTriggers && !property.getParameterDefinitionNames().contains(REVERT_TRIGGERS)) {
+            throw new AbortException(job.getFullDisplayName() + " does not define the parameter " + REVERT_TRIGGERS
+                    + ", so it cannot revert with triggers suppressed");
+        }
         Map<String, String> revert = Map.of(MODE, RunMode.REVERT.id(), REVERT_RUN_ID, row.getRunId(),
-                SCRIPT, row.getScript(), TARGET, row.getTarget());
+                SCRIPT, row.getScript(), TARGET, row.getTarget(),
+                REVERT_TRIGGERS, suppressTriggers ? ScriptParameters.TRIGGERS_SUPPRESSED : ScriptParameters.TRIGGERS_FIRE);
         ParametersAction originalValues = original.getAction(ParametersAction.class);
         List<ParameterValue> values = new ArrayList<>();
         for (ParameterDefinition definition : property.getParameterDefinitions()) {

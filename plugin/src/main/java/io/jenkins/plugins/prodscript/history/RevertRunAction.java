@@ -11,6 +11,7 @@ import hudson.model.Run;
 import jenkins.model.ParameterizedJobMixIn;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
+import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.interceptor.RequirePOST;
 
 /**
@@ -32,18 +33,32 @@ public final class RevertRunAction implements Action {
         return run;
     }
 
+    /** Whether the job can revert with triggers suppressed (it defines the parameter), so the page offers it. */
+    public boolean isSuppressTriggersOffered() {
+        try {
+            RevertParameters.forRevertOf(run, row, true);
+            return true;
+        } catch (AbortException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** The run to revert, as the history shows it. */
     public ScriptRunRow getRow() {
         return row;
     }
 
-    /** Schedules the revert build as the current user, who becomes its requester. */
+    /**
+     * Schedules the revert build as the current user, who becomes its requester.
+     *
+     * @param suppressTriggers put the rows back with the target's triggers suppressed (the page's explicit checkbox)
+     */
     @RequirePOST
-    public HttpResponse doSchedule() {
+    public HttpResponse doSchedule(@QueryParameter boolean suppressTriggers) {
         run.getParent().checkPermission(Item.BUILD);
         Queue.Item item;
         try {
-            item = ParameterizedJobMixIn.scheduleBuild2(run.getParent(), 0, RevertParameters.forRevertOf(run, row),
+            item = ParameterizedJobMixIn.scheduleBuild2(run.getParent(), 0, RevertParameters.forRevertOf(run, row, suppressTriggers),
                     new CauseAction(new Cause.UserIdCause()));
         } catch (AbortException | IllegalArgumentException e) {
             throw HttpResponses.errorWithoutStack(409, "Cannot start a revert: " + e.getMessage());

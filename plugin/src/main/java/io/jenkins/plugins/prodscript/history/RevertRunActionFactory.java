@@ -40,7 +40,7 @@ public final class RevertRunActionFactory extends TransientActionFactory<Run> {
      */
     private static boolean canStart(Run<?, ?> run, ScriptRunRow row) {
         try {
-            RevertParameters.forRevertOf(run, row);
+            RevertParameters.forRevertOf(run, row, false);
             return true;
         } catch (AbortException | IllegalArgumentException e) {
             return false;

@@ -24,6 +24,10 @@ public final class ScriptParameters {
     public static final String TARGET = "TARGET";
     public static final String MODE = "MODE";
     public static final String REVERT_RUN_ID = "REVERT_RUN_ID";
+    /** For revert builds: {@value #TRIGGERS_FIRE} (the default) or {@value #TRIGGERS_SUPPRESSED}. */
+    public static final String REVERT_TRIGGERS = "REVERT_TRIGGERS";
+    public static final String TRIGGERS_FIRE = "fire";
+    public static final String TRIGGERS_SUPPRESSED = "suppress";
 
     private ScriptParameters() {
     }
@@ -46,6 +50,10 @@ public final class ScriptParameters {
                         + " an earlier run (REVERT_RUN_ID)."));
         definitions.add(new RevertRunIdParameterDefinition(REVERT_RUN_ID,
                 "For revert builds only, set by \"Revert this run\": the run id of the committed run to reverse."));
+        definitions.add(new ChoiceParameterDefinition(REVERT_TRIGGERS, new String[] {TRIGGERS_FIRE, TRIGGERS_SUPPRESSED},
+                "For revert builds only, set by \"Revert this run\": fire (the tables' triggers fire again as rows are"
+                        + " put back) or suppress (session_replication_role = replica: rows come back exactly, no trigger"
+                        + " fires; the target's login must be allowed to set it)."));
         return definitions;
     }
 
@@ -68,7 +76,7 @@ public final class ScriptParameters {
      */
     static ScriptRunSpec read(Run<?, ?> build, ScriptRunProject project) throws AbortException {
         ScriptRunSpec spec = ScriptRunSpec.of(value(build, SCRIPT), value(build, TARGET), value(build, MODE),
-                value(build, REVERT_RUN_ID));
+                value(build, REVERT_RUN_ID)).withTriggersSuppressed(TRIGGERS_SUPPRESSED.equals(value(build, REVERT_TRIGGERS)));
         if (!project.getAllowedTargets().contains(spec.getTargetName())) {
             throw new AbortException("This job may not run scripts on target '" + spec.getTargetName() + "'. Allowed: "
                     + String.join(", ", project.getAllowedTargets()) + ". Nothing was run.");

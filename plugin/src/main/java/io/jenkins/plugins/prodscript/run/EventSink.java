@@ -71,7 +71,6 @@ final class EventSink implements RunListener, Closeable {
         }
     }
 
-    /** The events worth showing approvers, as printed. */
     /**
      * A statement's line for approvers and the build page: what it touched and how many rows, without the timing the
      * console shows (it differs between rehearsal and run and says nothing about what is approved).
@@ -82,6 +81,7 @@ final class EventSink implements RunListener, Closeable {
                 + " row(s)";
     }
 
+    /** The events worth showing approvers, as printed. */
     List<String> summary() {
         return List.copyOf(summary);
     }

@@ -1,8 +1,10 @@
 package io.jenkins.plugins.prodscript.run;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import io.jenkins.plugins.prodscript.audit.Acknowledged;
 import io.jenkins.plugins.prodscript.audit.RescueTable;
 import io.jenkins.plugins.prodscript.audit.StatementRows;
+import io.jenkins.plugins.prodscript.audit.TableRows;
 import io.prodscript.engine.execution.RunResult;
 import io.prodscript.engine.execution.RunStatus;
 import io.prodscript.engine.execution.StatementResult;
@@ -30,12 +32,15 @@ public final class ExecutionReport implements Serializable {
     private final String manifestJson;
     private final String reversalSql;
     private final ArrayList<RescueTable> rescueTables;
+    private final ArrayList<Acknowledged> firingTriggers;
+    private final ArrayList<TableRows> tableRows;
     private final String problem;
 
     @SuppressWarnings("checkstyle:ParameterNumber") // one reported fact each
     private ExecutionReport(String runId, String status, String failure, long rowsChanged, List<StatementRows> statements,
                             List<String> summaryLines, String resultLine, String resultJson, String manifestJson,
-                            String reversalSql, List<RescueTable> rescueTables, String problem) {
+                            String reversalSql, List<RescueTable> rescueTables, List<Acknowledged> firingTriggers,
+                            List<TableRows> tableRows, String problem) {
         this.runId = runId;
         this.status = status;
         this.failure = failure;
@@ -47,6 +52,8 @@ public final class ExecutionReport implements Serializable {
         this.manifestJson = manifestJson;
         this.reversalSql = reversalSql;
         this.rescueTables = new ArrayList<>(rescueTables);
+        this.firingTriggers = new ArrayList<>(firingTriggers);
+        this.tableRows = new ArrayList<>(tableRows);
         this.problem = problem;
     }
 
@@ -66,16 +73,22 @@ public final class ExecutionReport implements Serializable {
                     statement.rows()));
         }
         List<RescueTable> rescueTables = new ArrayList<>();
+        List<TableRows> tableRows = new ArrayList<>();
         RunResult.Rescue rescue = result.rescue();
-        if (rescue != null && result.status() == RunStatus.COMMITTED) {
+        if (rescue != null) {
             String expiresAt = rescue.expiresAt() == null ? null : rescue.expiresAt().toString();
             for (RunResult.RescueCapture capture : rescue.captures()) {
-                rescueTables.add(new RescueTable(capture.rescueTable(), expiresAt));
+                tableRows.add(new TableRows(capture.statement(), capture.table(), capture.rowsCaptured(), capture.reachedThrough()));
+                if (result.status() == RunStatus.COMMITTED) {
+                    rescueTables.add(new RescueTable(capture.rescueTable(), expiresAt));
+                }
             }
         }
+        List<Acknowledged> triggers = result.triggers().stream()
+                .map(trigger -> new Acknowledged(trigger.describe(), trigger.reason())).toList();
         return new ExecutionReport(result.runId(), result.status().name(),
                 result.failure() == null ? null : result.failure().describe(), result.rowsChanged(), rows, summaryLines,
-                Json.line(result), Json.pretty(result), manifestJson, reversalSql, rescueTables, problem);
+                Json.line(result), Json.pretty(result), manifestJson, reversalSql, rescueTables, triggers, tableRows, problem);
     }
 
     public String getRunId() {
@@ -155,6 +168,16 @@ public final class ExecutionReport implements Serializable {
     /** The rescue tables a committed run left, with their expiry. */
     public List<RescueTable> getRescueTables() {
         return List.copyOf(rescueTables);
+    }
+
+    /** The user triggers the script's writes fired, each with the script's {@code @triggers-fire} reason. */
+    public List<Acknowledged> getFiringTriggers() {
+        return List.copyOf(firingTriggers);
+    }
+
+    /** Rows per table each statement changed (a rehearsal: would change), cascaded tables included. */
+    public List<TableRows> getTableRows() {
+        return List.copyOf(tableRows);
     }
 
     /** What could not be recorded (the event log, the manifest, the reversal), or null. */

@@ -4,6 +4,7 @@ import hudson.AbortException;
 import hudson.remoting.VirtualChannel;
 import io.prodscript.engine.Refusal;
 import io.prodscript.engine.ScriptEngine;
+import io.jenkins.plugins.prodscript.audit.Acknowledged;
 import io.prodscript.engine.plan.Plan;
 import io.prodscript.engine.script.Script;
 import io.prodscript.engine.report.Json;
@@ -37,7 +38,8 @@ final class PlanScript extends MasterToSlaveFileCallable<PlannedScript> {
         try {
             Plan plan = engine.plan(script);
             return PlannedScript.planned(plan.scriptPath(), plan.checksum(), script.text(), plan.statements().size(),
-                    Json.pretty(plan));
+                    Json.pretty(plan), plan.directives().functionsReviewed().stream()
+                            .map(function -> new Acknowledged(function.name(), function.reason())).toList());
         } catch (Refusal refusal) {
             return PlannedScript.refused(script.path(), script.checksum(), script.text(), refusalMessage(refusal));
         }

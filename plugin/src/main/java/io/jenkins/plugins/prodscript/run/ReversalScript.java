@@ -29,33 +29,37 @@ final class ReversalScript extends MasterToSlaveFileCallable<String> {
     private final TargetSettings target;
     private final DatabaseLogin login;
     private final String revertRunId;
+    private final boolean suppressTriggers;
 
-    private ReversalScript(TargetSettings target, DatabaseLogin login, String revertRunId) {
+    private ReversalScript(TargetSettings target, DatabaseLogin login, String revertRunId, boolean suppressTriggers) {
         this.target = target;
         this.login = login;
         this.revertRunId = revertRunId;
+        this.suppressTriggers = suppressTriggers;
     }
 
     /**
-     * Generates the reversal of run {@code revertRunId} on the agent and stores it in {@code folder}.
+     * Generates the reversal of run {@code revertRunId} on the agent and stores it in {@code folder}; with
+     * {@code suppressTriggers} it declares {@code @triggers-suppressed} and runs with the target's triggers off.
      *
      * @throws AbortException when the run cannot be reversed (unknown, not committed, already reverted, rescue tables
      *                        expired...), with the engine's reason; nothing was changed
      */
-    static ScriptLocation stage(FilePath folder, TargetSettings target, DatabaseLogin login, String revertRunId)
-            throws IOException, InterruptedException {
+    static ScriptLocation stage(FilePath folder, TargetSettings target, DatabaseLogin login, String revertRunId,
+                                boolean suppressTriggers) throws IOException, InterruptedException {
         if (!RUN_ID.matcher(revertRunId).matches()) {
             throw new AbortException("'" + revertRunId + "' is not a run id. Nothing was run.");
         }
         folder.mkdirs();
-        return new ScriptLocation(folder, folder.act(new ReversalScript(target, login, revertRunId)));
+        return new ScriptLocation(folder, folder.act(new ReversalScript(target, login, revertRunId, suppressTriggers)));
     }
 
     @Override
     public String invoke(File folder, VirtualChannel channel) throws IOException {
         Script reversal;
         try {
-            reversal = ScriptEngine.create().reversalScript(target.toDatabaseTarget(), login.toCredentials(), revertRunId);
+            reversal = ScriptEngine.create().reversalScript(target.toDatabaseTarget(), login.toCredentials(), revertRunId,
+                    suppressTriggers);
         } catch (Refusal refusal) {
             throw new AbortException("Run " + revertRunId + " cannot be reversed: " + refusal.getMessage() + ". Nothing was run.");
         } catch (SQLException e) {

@@ -103,7 +103,7 @@ public final class ScriptRun {
             ScriptLocation location = mode == RunMode.REVERT
                     ? ReversalScript.stage(stage.child(REVERSAL_FOLDER), target.settings(),
                             rehearsedOn == target ? login : TargetCredentials.forBuild(build, workspace, caller, target),
-                            spec.getRevertRunId())
+                            spec.getRevertRunId(), spec.isSuppressTriggers())
                     : new ScriptLocation(workspace, spec.getScriptPath());
             PlannedScript planned = location.root().act(new PlanScript(location.path()));
             action.setChecksum(planned.getChecksum());
@@ -122,6 +122,7 @@ public final class ScriptRun {
             // Written byte for byte as digested, so anyone can check the approved digest against the artifact.
             stage.write(ArtifactNames.REHEARSAL, rehearsal.getResultLine());
             action.setRehearsalRows(rehearsal.getRowsChanged(), rehearsal.getStatements());
+            action.setRehearsalReview(planned.getReviewedFunctions(), rehearsal.getFiringTriggers(), rehearsal.getTableRows());
             if (rehearsal.refused()) {
                 // The target's ledger said no (e.g. already applied): nothing ran, so it is a refusal, not a failure.
                 String reason = rehearsal.getFailure() == null ? rehearsal.describe() : rehearsal.getFailure();

@@ -15,12 +15,15 @@ public final class ScriptRunSpec implements Serializable {
     private final String targetName;
     private final RunMode mode;
     private final String revertRunId;
+    /** For a revert: put the rows back with the target's triggers suppressed (absent in older program state: false). */
+    private final boolean suppressTriggers;
 
-    private ScriptRunSpec(String scriptPath, String targetName, RunMode mode, String revertRunId) {
+    private ScriptRunSpec(String scriptPath, String targetName, RunMode mode, String revertRunId, boolean suppressTriggers) {
         this.scriptPath = scriptPath;
         this.targetName = targetName;
         this.mode = mode;
         this.revertRunId = revertRunId;
+        this.suppressTriggers = suppressTriggers;
     }
 
     /**
@@ -40,12 +43,27 @@ public final class ScriptRunSpec implements Serializable {
             if (revertRunId == null || revertRunId.isBlank()) {
                 throw new AbortException("A revert needs the id of the run to reverse (REVERT_RUN_ID). Nothing was run.");
             }
-            return new ScriptRunSpec(null, targetName.strip(), runMode, revertRunId.strip());
+            return new ScriptRunSpec(null, targetName.strip(), runMode, revertRunId.strip(), false);
         }
         if (scriptPath == null || scriptPath.isBlank()) {
             throw new AbortException("No script given. Nothing was run.");
         }
-        return new ScriptRunSpec(scriptPath.strip(), targetName.strip(), runMode, null);
+        return new ScriptRunSpec(scriptPath.strip(), targetName.strip(), runMode, null, false);
+    }
+
+    /**
+     * The same revert, generated with the target's triggers suppressed ({@code session_replication_role = replica}):
+     * rows come back exactly as they were, and no trigger fires again; only a login allowed to set that setting can
+     * run it, others are refused with nothing changed.
+     *
+     * @throws AbortException when this is not a revert
+     */
+    public ScriptRunSpec withTriggersSuppressed(boolean suppress) throws AbortException {
+        if (suppress && mode != RunMode.REVERT) {
+            throw new AbortException("Triggers can be suppressed only for a revert; a " + mode.id()
+                    + " fires them as the script acknowledges. Nothing was run.");
+        }
+        return new ScriptRunSpec(scriptPath, targetName, mode, revertRunId, suppress);
     }
 
     /** The script relative to the checkout; null for a revert. */
@@ -64,5 +82,10 @@ public final class ScriptRunSpec implements Serializable {
     /** The run a revert reverses; null otherwise. */
     public @CheckForNull String getRevertRunId() {
         return revertRunId;
+    }
+
+    /** Whether a revert puts the rows back with the target's triggers suppressed. */
+    public boolean isSuppressTriggers() {
+        return suppressTriggers;
     }
 }

@@ -38,6 +38,7 @@ public final class RunScriptStep extends Step {
     private String mode = RunMode.REHEARSE.id();
     private String revertRunId;
     private boolean waitForApproval = true;
+    private boolean suppressTriggers;
 
     @DataBoundConstructor
     public RunScriptStep(String target) {
@@ -78,6 +79,19 @@ public final class RunScriptStep extends Step {
         this.revertRunId = revertRunId;
     }
 
+    public boolean isSuppressTriggers() {
+        return suppressTriggers;
+    }
+
+    /**
+     * For {@code mode: 'revert'}: put the rows back with the target's triggers suppressed
+     * ({@code session_replication_role = replica}); the target's login must be allowed to set it.
+     */
+    @DataBoundSetter
+    public void setSuppressTriggers(boolean suppressTriggers) {
+        this.suppressTriggers = suppressTriggers;
+    }
+
     public boolean isWaitForApproval() {
         return waitForApproval;
     }
@@ -94,7 +108,7 @@ public final class RunScriptStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        ScriptRunSpec spec = ScriptRunSpec.of(script, target, mode, revertRunId);
+        ScriptRunSpec spec = ScriptRunSpec.of(script, target, mode, revertRunId).withTriggersSuppressed(suppressTriggers);
         if (!waitForApproval && spec.getMode() != RunMode.RUN) {
             throw new AbortException("waitForApproval: false is for mode: 'run' only; a " + spec.getMode().id()
                     + " waits in the step. Nothing was run.");

@@ -73,6 +73,28 @@ public final class TargetCredentials {
         return login;
     }
 
+    /**
+     * The owner's login for installing or upgrading a target's ledger (<em>Prepare target</em>), looked up as the
+     * runner's is: System scope, the controller's global credentials. Never given to a build.
+     *
+     * @throws AbortException when the target names no owner credential, or it is missing, of another kind or not
+     *                        System-scoped
+     */
+    public static DatabaseLogin forInstallation(TargetDatabase target) throws AbortException {
+        if (target.getOwnerCredentialsId().isEmpty()) {
+            throw new AbortException("Target '" + target.getName() + "' has no owner credential: choose the login of a"
+                    + " database owner under 'Owner credentials (Prepare target)', or install the ledger with"
+                    + " 'prodscript install'. The runner's own login is never used for installing.");
+        }
+        DatabaseLogin login = onController(target.getOwnerCredentialsId());
+        if (login == null) {
+            throw new AbortException("Target '" + target.getName() + "': the owner credential '"
+                    + target.getOwnerCredentialsId() + "' does not exist, is not a Username with password credential,"
+                    + " or is not of System scope in the global credentials.");
+        }
+        return login;
+    }
+
     /** The login as builds get it, for checking a target's configuration ("Test connection"); null when there is none. */
     static @CheckForNull DatabaseLogin onController(String credentialsId) {
         StandardUsernamePasswordCredentials credential = systemCredential(credentialsId);

@@ -5,6 +5,7 @@ import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.Util;
@@ -15,9 +16,13 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.prodscript.engine.ScriptEngine;
 import io.prodscript.engine.approval.ApprovalPolicy;
+import io.prodscript.engine.execution.ConnectionLimits;
 import io.prodscript.engine.execution.DatabaseTarget;
+import io.prodscript.engine.ledger.LedgerNotInstalled;
+import io.prodscript.engine.ledger.SchemaInstallation;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +51,10 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
     static final int MAX_STATEMENT_TIMEOUT_SECONDS = 24 * 60 * 60;
     static final int MAX_LOCK_TIMEOUT_SECONDS = 60 * 60;
     static final int MAX_RESCUE_RETENTION_DAYS = 10 * 366;
+    /** PostgreSQL keeps its timeouts as milliseconds in a 32-bit integer: about 24 days. */
+    static final int MAX_SERVER_TIMEOUT_SECONDS = Integer.MAX_VALUE / 1000;
+    static final int MAX_CONNECT_TIMEOUT_SECONDS = 10 * 60;
+    static final int MAX_SOCKET_TIMEOUT_SECONDS = 24 * 60 * 60;
 
     private final String name;
     private final String jdbcUrl;
@@ -63,6 +72,13 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
     private Boolean allowPipelines;
     private String allowedAgentLabels = "";
     private String rehearseOn = "";
+    private String rescueSchema = DatabaseTarget.DEFAULT_RESCUE_SCHEMA;
+    private int connectTimeoutSeconds = defaultSeconds(ConnectionLimits.DEFAULTS.connectTimeout());
+    private int socketTimeoutSeconds = defaultSeconds(ConnectionLimits.DEFAULTS.socketTimeout());
+    private int ledgerLockTimeoutSeconds = defaultSeconds(ConnectionLimits.DEFAULTS.ledgerLockTimeout());
+    private int idleInTransactionTimeoutSeconds = defaultSeconds(ConnectionLimits.DEFAULTS.idleInTransactionTimeout());
+    /** An owner's login for installing the ledger (Prepare target); never used by a build. Empty: none configured. */
+    private String ownerCredentialsId = "";
 
     /**
      * @param name          what jobs, Pipelines and approvers call the target, e.g. {@code prod-main}
@@ -243,6 +259,81 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
         this.rehearseOn = strip(rehearseOn);
     }
 
+    public String getRescueSchema() {
+        return rescueSchema;
+    }
+
+    /**
+     * The schema rescue tables go to on this target ({@value DatabaseTarget#DEFAULT_RESCUE_SCHEMA} unless set); the
+     * ledger's installation creates it and revokes PUBLIC's rights on it.
+     */
+    @DataBoundSetter
+    public void setRescueSchema(String rescueSchema) {
+        this.rescueSchema = rescueSchema == null || rescueSchema.isBlank() ? DatabaseTarget.DEFAULT_RESCUE_SCHEMA : rescueSchema.strip();
+    }
+
+    public int getConnectTimeoutSeconds() {
+        return connectTimeoutSeconds;
+    }
+
+    /** How long opening a connection and logging in may take. */
+    @DataBoundSetter
+    public void setConnectTimeoutSeconds(int connectTimeoutSeconds) {
+        this.connectTimeoutSeconds = connectTimeoutSeconds;
+    }
+
+    public int getSocketTimeoutSeconds() {
+        return socketTimeoutSeconds;
+    }
+
+    /** How long the engine waits for an answer beyond the statement timeout before it counts the connection as lost. */
+    @DataBoundSetter
+    public void setSocketTimeoutSeconds(int socketTimeoutSeconds) {
+        this.socketTimeoutSeconds = socketTimeoutSeconds;
+    }
+
+    public int getLedgerLockTimeoutSeconds() {
+        return ledgerLockTimeoutSeconds;
+    }
+
+    /** {@code lock_timeout} for every ledger statement. */
+    @DataBoundSetter
+    public void setLedgerLockTimeoutSeconds(int ledgerLockTimeoutSeconds) {
+        this.ledgerLockTimeoutSeconds = ledgerLockTimeoutSeconds;
+    }
+
+    public int getIdleInTransactionTimeoutSeconds() {
+        return idleInTransactionTimeoutSeconds;
+    }
+
+    /** {@code idle_in_transaction_session_timeout} on a run's session. */
+    @DataBoundSetter
+    public void setIdleInTransactionTimeoutSeconds(int idleInTransactionTimeoutSeconds) {
+        this.idleInTransactionTimeoutSeconds = idleInTransactionTimeoutSeconds;
+    }
+
+    public String getOwnerCredentialsId() {
+        return ownerCredentialsId == null ? "" : ownerCredentialsId;
+    }
+
+    /**
+     * The id of a System-scoped Username with password credential of a login that may create schemas in the target
+     * database (an owner), used only by <em>Prepare target</em> to install or upgrade the ledger; empty when the ledger
+     * is installed some other way ({@code prodscript install}).
+     */
+    @DataBoundSetter
+    public void setOwnerCredentialsId(String ownerCredentialsId) {
+        this.ownerCredentialsId = strip(ownerCredentialsId);
+    }
+
+    /**
+     * What was last seen of this target's ledger from this controller (by <em>Prepare target</em> or <em>Test
+     * connection</em>), for the configuration page; never queried while a page renders.
+     */
+    public String getLedgerStatus() {
+        return LedgerStatuses.describe(name);
+    }
+
     public boolean isProduction() {
         return TargetRules.isProduction(tier);
     }
@@ -260,12 +351,44 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
         TargetRules.rangeProblem("Lock timeout (s)", lockTimeoutSeconds, 1, MAX_LOCK_TIMEOUT_SECONDS).ifPresent(problems::add);
         TargetRules.rangeProblem("Rescue retention (days)", rescueRetentionDays, 1, MAX_RESCUE_RETENTION_DAYS)
                 .ifPresent(problems::add);
+        TargetRules.rescueSchemaProblem(rescueSchema).ifPresent(problems::add);
+        TargetRules.rangeProblem("Connect timeout (s)", connectTimeoutSeconds, 1, MAX_CONNECT_TIMEOUT_SECONDS).ifPresent(problems::add);
+        TargetRules.rangeProblem("Socket timeout (s)", socketTimeoutSeconds, 1, MAX_SOCKET_TIMEOUT_SECONDS).ifPresent(problems::add);
+        TargetRules.rangeProblem("Ledger lock timeout (s)", ledgerLockTimeoutSeconds, 1, MAX_SERVER_TIMEOUT_SECONDS)
+                .ifPresent(problems::add);
+        TargetRules.rangeProblem("Idle in transaction timeout (s)", idleInTransactionTimeoutSeconds, 1, MAX_SERVER_TIMEOUT_SECONDS)
+                .ifPresent(problems::add);
         return problems;
     }
 
     /** The connection settings to send to the agent that runs a script. */
     public TargetSettings settings() {
-        return new TargetSettings(name, jdbcUrl, tier, statementTimeoutSeconds, lockTimeoutSeconds, rescueRetentionDays);
+        return new TargetSettings(name, jdbcUrl, tier, statementTimeoutSeconds, lockTimeoutSeconds, rescueRetentionDays,
+                rescueSchema, connectTimeoutSeconds, socketTimeoutSeconds, ledgerLockTimeoutSeconds,
+                idleInTransactionTimeoutSeconds);
+    }
+
+    /**
+     * Settings saved before a release that had them load as 0 or null (XStream runs no constructor or initializer):
+     * they take the engine's defaults, as a new target does.
+     */
+    private Object readResolve() {
+        if (rescueSchema == null || rescueSchema.isBlank()) {
+            rescueSchema = DatabaseTarget.DEFAULT_RESCUE_SCHEMA;
+        }
+        connectTimeoutSeconds = orDefault(connectTimeoutSeconds, ConnectionLimits.DEFAULTS.connectTimeout());
+        socketTimeoutSeconds = orDefault(socketTimeoutSeconds, ConnectionLimits.DEFAULTS.socketTimeout());
+        ledgerLockTimeoutSeconds = orDefault(ledgerLockTimeoutSeconds, ConnectionLimits.DEFAULTS.ledgerLockTimeout());
+        idleInTransactionTimeoutSeconds = orDefault(idleInTransactionTimeoutSeconds, ConnectionLimits.DEFAULTS.idleInTransactionTimeout());
+        return this;
+    }
+
+    private static int orDefault(int seconds, Duration engineDefault) {
+        return seconds == 0 ? defaultSeconds(engineDefault) : seconds;
+    }
+
+    private static int defaultSeconds(Duration engineDefault) {
+        return (int) engineDefault.toSeconds();
     }
 
     private static String strip(String value) {
@@ -307,6 +430,44 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
                     : FormValidation.ok();
         }
 
+        /** Blank is fine (the ledger is then installed some other way); a named credential must exist as builds' does. */
+        @POST
+        public FormValidation doCheckOwnerCredentialsId(@QueryParameter String value) {
+            if (!mayAdminister() || value == null || value.isBlank()) {
+                return FormValidation.ok();
+            }
+            return TargetCredentials.onController(value) == null
+                    ? FormValidation.error("No System-scoped Username with password credential with this id in the"
+                            + " global credentials; Prepare target cannot log in.")
+                    : FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doCheckRescueSchema(@QueryParameter String value) {
+            return check(TargetRules.rescueSchemaProblem(value == null || value.isBlank()
+                    ? DatabaseTarget.DEFAULT_RESCUE_SCHEMA : value.strip()));
+        }
+
+        @POST
+        public FormValidation doCheckConnectTimeoutSeconds(@QueryParameter String value) {
+            return checkNumber("Connect timeout (s)", value, 1, MAX_CONNECT_TIMEOUT_SECONDS);
+        }
+
+        @POST
+        public FormValidation doCheckSocketTimeoutSeconds(@QueryParameter String value) {
+            return checkNumber("Socket timeout (s)", value, 1, MAX_SOCKET_TIMEOUT_SECONDS);
+        }
+
+        @POST
+        public FormValidation doCheckLedgerLockTimeoutSeconds(@QueryParameter String value) {
+            return checkNumber("Ledger lock timeout (s)", value, 1, MAX_SERVER_TIMEOUT_SECONDS);
+        }
+
+        @POST
+        public FormValidation doCheckIdleInTransactionTimeoutSeconds(@QueryParameter String value) {
+            return checkNumber("Idle in transaction timeout (s)", value, 1, MAX_SERVER_TIMEOUT_SECONDS);
+        }
+
         @POST
         public FormValidation doCheckRequiredApprovals(@QueryParameter String value) {
             return checkNumber("Required approvals", value, 0, MAX_REQUIRED_APPROVALS);
@@ -338,15 +499,25 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
          */
         @POST
         public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+            return systemLogins(credentialsId);
+        }
+
+        /** The same choice as {@link #doFillCredentialsIdItems}, for the owner's login (empty: none). */
+        @POST
+        public ListBoxModel doFillOwnerCredentialsIdItems(@QueryParameter String ownerCredentialsId) {
+            return systemLogins(ownerCredentialsId);
+        }
+
+        private static ListBoxModel systemLogins(String current) {
             StandardListBoxModel model = new StandardListBoxModel();
             if (!mayAdminister()) {
-                model.includeCurrentValue(credentialsId);
+                model.includeCurrentValue(current);
                 return model;
             }
             model.includeEmptyValue()
                     .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardUsernamePasswordCredentials.class, List.of(),
                             CredentialsMatchers.withScope(CredentialsScope.SYSTEM))
-                    .includeCurrentValue(credentialsId);
+                    .includeCurrentValue(current);
             return model;
         }
 
@@ -370,11 +541,54 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
             }
             String targetName = name == null || name.isBlank() ? "unnamed" : name.strip();
             try {
-                String reached = ScriptEngine.create().checkConnection(DatabaseTarget.of(targetName, url), login.toCredentials());
-                return FormValidation.ok("Connected from the controller: " + reached + ". Builds connect from their agent.");
+                DatabaseTarget target = DatabaseTarget.of(targetName, url);
+                ScriptEngine engine = ScriptEngine.create();
+                String reached = engine.checkConnection(target, login.toCredentials());
+                return FormValidation.ok("Connected from the controller: " + reached + ". Builds connect from their agent. "
+                        + ledgerSeenBy(engine, target, login));
             } catch (SQLException | RuntimeException e) {
                 // The driver's message names host and user at most; the password never reaches it in a message.
                 return FormValidation.error("Could not connect from the controller: " + e.getMessage());
+            }
+        }
+
+        /** The ledger's version as this login sees it, in words; a login without the runner's grants is told so. */
+        private static String ledgerSeenBy(ScriptEngine engine, DatabaseTarget target, DatabaseLogin login) throws SQLException {
+            try {
+                int version = engine.installedSchemaVersion(target, login.toCredentials());
+                LedgerStatuses.seen(target.name(), version, "Test connection");
+                return LedgerStatuses.describeVersion(version);
+            } catch (LedgerNotInstalled e) {
+                return e.getMessage();
+            }
+        }
+
+        /**
+         * Installs or upgrades the saved target's ledger ({@code script_runner} and its rescue schema) with the target's
+         * owner credential, and says which version is now installed. Needs Overall/Administer: it changes the
+         * structure of the target database. Safe to repeat: an installed ledger is left as it is.
+         */
+        @RequirePOST
+        public FormValidation doPrepareTarget(@QueryParameter String name) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            Optional<TargetDatabase> saved = ProductionScriptTargets.get().find(strip(name));
+            if (saved.isEmpty()) {
+                return FormValidation.error("Save the target first: Prepare target installs the ledger of a saved target.");
+            }
+            TargetDatabase target = saved.get();
+            try {
+                DatabaseLogin owner = TargetCredentials.forInstallation(target);
+                SchemaInstallation installation = ScriptEngine.create().install(target.settings().toDatabaseTarget(),
+                        owner.toCredentials());
+                LedgerStatuses.seen(target.getName(), installation.version(), "Prepare target");
+                return FormValidation.ok("Prepared target '" + target.getName() + "': " + installation.describe()
+                        + ", with rescue schema " + target.getRescueSchema() + ". The runner's login needs the grants"
+                        + " listed in docs/how-a-run-works.md (section 0).");
+            } catch (AbortException e) {
+                return FormValidation.error(e.getMessage());
+            } catch (SQLException | RuntimeException e) {
+                // The driver's and the engine's messages name host, user and objects at most, never the password.
+                return FormValidation.error("Could not prepare target '" + target.getName() + "': " + e.getMessage());
             }
         }
 

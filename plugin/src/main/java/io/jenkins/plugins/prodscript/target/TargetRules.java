@@ -21,6 +21,14 @@ import java.util.regex.Pattern;
 public final class TargetRules {
     static final String URL_PREFIX = "jdbc:postgresql:";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** An unquoted PostgreSQL identifier as the server folds it: what a DBA can type without quotes. */
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /**
+     * Schemas rescue tables must never share: installing a rescue schema revokes PUBLIC's rights on it, which would
+     * lock the application out of {@code public}; the ledger's own schema and the catalogs are the engine's and the
+     * server's.
+     */
+    private static final Set<String> RESERVED_SCHEMAS = Set.of("public", "script_runner", "information_schema");
     /**
      * URL parameters that would put a login into the URL. PgJDBC lets URL parameters override the connection
      * properties, so a {@code user=} in the URL would even replace the credential's user.
@@ -89,6 +97,19 @@ public final class TargetRules {
         return credentialsId == null || credentialsId.isBlank()
                 ? Optional.of("Choose the Username with password credential the target is logged in with.")
                 : Optional.empty();
+    }
+
+    /** Why {@code schema} cannot hold a target's rescue tables, or empty when it can. */
+    public static Optional<String> rescueSchemaProblem(String schema) {
+        if (schema == null || !SCHEMA.matcher(schema).matches()) {
+            return Optional.of("The rescue schema is a plain lower-case name: letters, digits and '_', at most 63,"
+                    + " not starting with a digit (e.g. rescue).");
+        }
+        if (RESERVED_SCHEMAS.contains(schema) || schema.startsWith("pg_")) {
+            return Optional.of("The rescue schema must be a schema of its own, not '" + schema + "': installing it revokes"
+                    + " PUBLIC's rights on it.");
+        }
+        return Optional.empty();
     }
 
     /** Why {@code value} cannot be the setting called {@code what}, or empty when it lies in [min, max]. */

@@ -2,28 +2,19 @@ package io.jenkins.plugins.prodscript.approval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.cloudbees.plugins.credentials.CredentialsScope;
-import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
-import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.model.Cause;
 import hudson.model.CauseAction;
 import hudson.model.Item;
 import hudson.model.Result;
 import io.jenkins.plugins.prodscript.target.ProductionScriptTargets;
 import io.jenkins.plugins.prodscript.target.TargetDatabase;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
+import io.jenkins.plugins.prodscript.testing.Fixtures;
+import io.jenkins.plugins.prodscript.testing.TestTarget;
 import java.util.List;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,43 +29,29 @@ import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
 class RunScriptApprovalRestartTest {
     private static final String JOB = "fix-accounts";
     private static final String SCRIPT = """
-            -- @description Zero the balances of the first two test accounts.
+            -- @description Lower-case the emails of the first two test accounts.
             -- @ticket OPS-1
             -- @expect-rows 1: 2
-            UPDATE accounts SET balance = 0 WHERE id <= 2;
+            UPDATE accounts SET email = lower(email) WHERE id <= 2;
             """;
 
     /** Outside the Jenkins sessions, so the target database survives the restart as a real one would. */
-    private static EmbeddedPostgres postgres;
+    private static TestTarget database;
 
     @RegisterExtension
     private final JenkinsSessionExtension sessions = new JenkinsSessionExtension();
 
     @BeforeAll
-    static void startDatabase() throws IOException, SQLException {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL)");
-            statement.execute("INSERT INTO accounts VALUES (1, 10), (2, 20), (3, 30)");
-        }
-    }
-
-    @AfterAll
-    static void stopDatabase() throws IOException {
-        postgres.close();
+    static void createDatabase() {
+        database = TestTarget.create();
     }
 
     @Test
     void aPipelineWaitingForApprovalSurvivesARestart() throws Throwable {
         sessions.then(j -> {
             secure(j);
-            SystemCredentialsProvider credentials = SystemCredentialsProvider.getInstance();
-            credentials.getCredentials().add(new UsernamePasswordCredentialsImpl(CredentialsScope.SYSTEM, "prod-login",
-                    "test database", "postgres", "postgres"));
-            credentials.save();
-            TargetDatabase target = new TargetDatabase("prod-main",
-                    "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", "prod-login");
+            Fixtures.addLogin();
+            TargetDatabase target = new TargetDatabase("prod-main", database.url(), Fixtures.CREDENTIALS_ID);
             target.setAllowPipelines(true);
             ProductionScriptTargets.get().setTargets(List.of(target));
             WorkflowJob job = j.createProject(WorkflowJob.class, JOB);
@@ -97,7 +74,7 @@ class RunScriptApprovalRestartTest {
 
             j.assertBuildStatus(Result.SUCCESS, j.waitForCompletion(build));
             j.assertLogContains("Approval outcome: approved: 2 of 2 approvals (bob, carol)", build);
-            assertEquals(List.of(0, 0, 30), balances());
+            assertEquals(0, database.upperCaseEmails());
         });
     }
 
@@ -108,17 +85,5 @@ class RunScriptApprovalRestartTest {
                 .grant(Jenkins.READ, Item.READ).everywhere().toAuthenticated()
                 .grant(ProductionScriptPermissions.APPROVE).everywhere().to("alice", "bob", "carol")
                 .grant(ProductionScriptPermissions.REHEARSE_ON_PRODUCTION).everywhere().to("alice"));
-    }
-
-    private static List<Integer> balances() throws SQLException {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT balance FROM accounts ORDER BY id")) {
-            List<Integer> balances = new ArrayList<>();
-            while (rows.next()) {
-                balances.add(rows.getInt(1));
-            }
-            return balances;
-        }
     }
 }

@@ -2,10 +2,13 @@ package io.jenkins.plugins.prodscript.history;
 
 import static io.jenkins.plugins.prodscript.job.ScriptParameters.MODE;
 import static io.jenkins.plugins.prodscript.job.ScriptParameters.REVERT_RUN_ID;
+import static io.jenkins.plugins.prodscript.job.ScriptParameters.REVERT_TRIGGERS;
 import static io.jenkins.plugins.prodscript.job.ScriptParameters.SCRIPT;
 import static io.jenkins.plugins.prodscript.job.ScriptParameters.TARGET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.Cause;
 import hudson.model.ChoiceParameterDefinition;
@@ -21,6 +24,7 @@ import java.util.List;
 import jenkins.model.Jenkins;
 import org.htmlunit.HttpMethod;
 import org.htmlunit.WebRequest;
+import org.htmlunit.util.NameValuePair;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -70,6 +74,38 @@ class RevertRunActionTest {
     }
 
     @Test
+    void triggersAreSuppressedOnlyWhenTheCheckboxSaysSoAndTheJobCanBeToldSo() throws Exception {
+        FreeStyleBuild original = runScript(ScriptRunStatus.COMMITTED);
+        project.getBuildersList().clear();
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.login("alice");
+            assertFalse(wc.goTo(original.getUrl() + "revert/").getWebResponse().getContentAsString()
+                    .contains("name=\"suppressTriggers\""), "a job without REVERT_TRIGGERS is not offered the option");
+        }
+        assertEquals(409, schedule("alice", original, true), "asked for but impossible: refused, not silently ignored");
+        assertNull(project.getBuildByNumber(2), "nothing scheduled");
+
+        ParametersDefinitionProperty property = project.getProperty(ParametersDefinitionProperty.class);
+        List<hudson.model.ParameterDefinition> definitions = new java.util.ArrayList<>(property.getParameterDefinitions());
+        definitions.add(new ChoiceParameterDefinition(REVERT_TRIGGERS, new String[] {"fire", "suppress"}, ""));
+        project.removeProperty(ParametersDefinitionProperty.class);
+        project.addProperty(new ParametersDefinitionProperty(definitions));
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.login("alice");
+            assertTrue(wc.goTo(original.getUrl() + "revert/").getWebResponse().getContentAsString()
+                    .contains("name=\"suppressTriggers\""), "the option is an explicit checkbox");
+        }
+
+        assertEquals(200, schedule("alice", original, true));
+        j.waitUntilNoActivity();
+        assertEquals("suppress", project.getBuildByNumber(2).getAction(ParametersAction.class).getParameter(REVERT_TRIGGERS).getValue());
+        assertEquals(200, schedule("alice", original, false));
+        j.waitUntilNoActivity();
+        assertEquals("fire", project.getBuildByNumber(3).getAction(ParametersAction.class).getParameter(REVERT_TRIGGERS).getValue(),
+                "unchecked: triggers fire");
+    }
+
+    @Test
     void onlyCommittedRunsOfferARevert() throws Exception {
         FreeStyleBuild failed = runScript(ScriptRunStatus.FAILED);
 
@@ -102,9 +138,16 @@ class RevertRunActionTest {
     }
 
     private int schedule(String user, FreeStyleBuild build) throws Exception {
+        return schedule(user, build, false);
+    }
+
+    private int schedule(String user, FreeStyleBuild build, boolean suppressTriggers) throws Exception {
         try (JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false)) {
             wc.login(user);
             WebRequest request = new WebRequest(wc.createCrumbedUrl(build.getUrl() + "revert/schedule"), HttpMethod.POST);
+            if (suppressTriggers) {
+                request.setRequestParameters(List.of(new NameValuePair("suppressTriggers", "true")));
+            }
             return wc.getPage(request).getWebResponse().getStatusCode();
         }
     }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.casc.ConfigurationAsCode;
 import io.jenkins.plugins.casc.ConfiguratorException;
+import io.prodscript.engine.execution.ConnectionLimits;
+import io.prodscript.engine.execution.DatabaseTarget;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -40,11 +43,24 @@ class ProductionScriptTargetsCascTest {
         assertEquals(List.of("db-runners"), prod.allowedAgentLabelList());
         assertEquals("staging", prod.getRehearseOn());
         assertFalse(prod.isAllowPipelines(), "production targets refuse Pipelines unless told otherwise");
+        assertEquals("rescue_main", prod.getRescueSchema());
+        assertEquals(4, prod.getConnectTimeoutSeconds());
+        assertEquals(90, prod.getSocketTimeoutSeconds());
+        assertEquals(2, prod.getLedgerLockTimeoutSeconds());
+        assertEquals(30, prod.getIdleInTransactionTimeoutSeconds());
+        assertEquals("prod-main-owner", prod.getOwnerCredentialsId());
+        DatabaseTarget engineView = prod.settings().toDatabaseTarget();
+        assertEquals("rescue_main", engineView.rescueSchema());
+        assertEquals(new ConnectionLimits(Duration.ofSeconds(4), Duration.ofSeconds(90), Duration.ofSeconds(2),
+                Duration.ofSeconds(30)), engineView.limits(), "the settings reach the engine");
         TargetDatabase staging = targets.get(1);
         assertEquals("staging", staging.getTier());
         assertEquals(1, staging.getEffectiveRequiredApprovals(), "the tier's default");
         assertEquals(300, staging.getStatementTimeoutSeconds(), "unset settings keep their defaults");
         assertEquals(7, staging.getRescueRetentionDays());
+        assertEquals(DatabaseTarget.DEFAULT_RESCUE_SCHEMA, staging.getRescueSchema());
+        assertEquals(ConnectionLimits.DEFAULTS, staging.settings().toDatabaseTarget().limits(), "the engine's defaults");
+        assertEquals("", staging.getOwnerCredentialsId());
         assertTrue(staging.isAllowPipelines(), "other tiers admit Pipelines unless told otherwise");
         assertEquals(24, staging.getEffectiveMaxWaitHours(), "no wait is unbounded");
         assertEquals(8, prod.getEffectiveMaxWaitHours());

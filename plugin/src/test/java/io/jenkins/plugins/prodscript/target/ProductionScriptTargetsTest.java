@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import hudson.AbortException;
 import io.jenkins.plugins.prodscript.testing.Fixtures;
 import io.jenkins.plugins.prodscript.testing.TestTarget;
+import io.prodscript.engine.ledger.LedgerSchema;
 import java.util.List;
 import jenkins.model.Jenkins;
 import org.htmlunit.HttpMethod;
@@ -30,6 +31,7 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 class ProductionScriptTargetsTest {
     private static final String DESCRIPTOR = "descriptorByName/" + TargetDatabase.class.getName() + "/";
     private static final String SECRET = "Hunter2-in-the-url";
+    private static final String OWNER_CREDENTIALS_ID = "owner-login";
     private JenkinsRule j;
 
     @BeforeEach
@@ -52,6 +54,12 @@ class ProductionScriptTargetsTest {
         target.setStatementTimeoutSeconds(120);
         target.setLockTimeoutSeconds(3);
         target.setRescueRetentionDays(14);
+        target.setRescueSchema("rescue_main");
+        target.setConnectTimeoutSeconds(4);
+        target.setSocketTimeoutSeconds(90);
+        target.setLedgerLockTimeoutSeconds(2);
+        target.setIdleInTransactionTimeoutSeconds(30);
+        target.setOwnerCredentialsId(OWNER_CREDENTIALS_ID);
         return target;
     }
 
@@ -149,6 +157,14 @@ class ProductionScriptTargetsTest {
                 .contains("between 1 and"));
         assertTrue(post("admin", "checkName", new NameValuePair("value", "prod main")).getContentAsString()
                 .contains("no spaces"));
+        assertTrue(post("admin", "checkRescueSchema", new NameValuePair("value", "public")).getContentAsString()
+                .contains("must be a schema of its own"));
+        assertTrue(post("admin", "checkConnectTimeoutSeconds", new NameValuePair("value", "0")).getContentAsString()
+                .contains("between 1 and"));
+        assertTrue(post("admin", "checkIdleInTransactionTimeoutSeconds", new NameValuePair("value", "9999999"))
+                .getContentAsString().contains("between 1 and"), "beyond PostgreSQL's limit");
+        assertFalse(post("reader", "checkRescueSchema", new NameValuePair("value", "public")).getContentAsString()
+                .contains("must be a schema of its own"), "only administrators get answers");
     }
 
     @Test
@@ -171,6 +187,8 @@ class ProductionScriptTargetsTest {
         assertEquals(200, asAdmin.getStatusCode());
         assertTrue(asAdmin.getContentAsString().contains("Connected from the controller: PostgreSQL"), asAdmin.getContentAsString());
         assertTrue(asAdmin.getContentAsString().contains("as " + TestTarget.USER));
+        assertTrue(asAdmin.getContentAsString().contains("Ledger installed, version " + LedgerSchema.VERSION),
+                asAdmin.getContentAsString());
         assertFalse(asAdmin.getContentAsString().contains(TestTarget.PASSWORD));
 
         assertEquals(403, post("reader", "testConnection", form).getStatusCode());
@@ -193,6 +211,75 @@ class ProductionScriptTargetsTest {
                 new NameValuePair("jdbcUrl", database.url()), new NameValuePair("credentialsId", "wrong")).getContentAsString();
         assertTrue(answer.contains("Could not connect from the controller"), answer);
         assertFalse(answer.contains(SECRET), answer);
+    }
+
+    @Test
+    void testConnectionSaysWhenTheLedgerIsNotInstalled() throws Exception {
+        Fixtures.addLogin();
+        TestTarget database = TestTarget.createWithoutLedger();
+        String answer = post("admin", "testConnection", new NameValuePair("name", "t"),
+                new NameValuePair("jdbcUrl", database.url()), new NameValuePair("credentialsId", Fixtures.CREDENTIALS_ID))
+                .getContentAsString();
+        assertTrue(answer.contains("Ledger not installed: runs are refused until an administrator presses Prepare target"),
+                answer);
+    }
+
+    @Test
+    void prepareTargetInstallsTheLedgerWithTheOwnersLoginForAdministratorsOnlyAndByPostOnly() throws Exception {
+        TestTarget database = TestTarget.createWithoutLedger();
+        Fixtures.addLogin();
+        addOwnerLogin();
+        TargetDatabase target = new TargetDatabase("prod-main", database.url(), Fixtures.CREDENTIALS_ID);
+        target.setOwnerCredentialsId(OWNER_CREDENTIALS_ID);
+        ProductionScriptTargets.get().setTargets(List.of(target));
+        NameValuePair name = new NameValuePair("name", "prod-main");
+
+        assertEquals(403, post("reader", "prepareTarget", name).getStatusCode());
+        try (JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false)) {
+            wc.login("admin");
+            assertEquals(405, wc.goTo(DESCRIPTOR + "prepareTarget?name=prod-main", null).getWebResponse().getStatusCode());
+        }
+        assertFalse(ledgerExists(database), "neither the reader's POST nor a GET installed anything");
+
+        String installed = post("admin", "prepareTarget", name).getContentAsString();
+        assertTrue(installed.contains("created ledger schema version " + LedgerSchema.VERSION), installed);
+        assertFalse(installed.contains(TestTarget.OWNER_PASSWORD), installed);
+        assertEquals(TestTarget.OWNER, database.queryOne("SELECT nspowner::regrole::text FROM pg_namespace"
+                + " WHERE nspname = 'script_runner'"), "installed with the owner's login, not the runner's");
+
+        String again = post("admin", "prepareTarget", name).getContentAsString();
+        assertTrue(again.contains("was already installed; nothing changed"), again);
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.login("admin");
+            String page = wc.goTo("configure").getWebResponse().getContentAsString();
+            assertTrue(page.contains("Ledger installed, version " + LedgerSchema.VERSION + ". (seen by Prepare target"), page);
+        }
+    }
+
+    @Test
+    void prepareTargetWithoutAnOwnerCredentialInstallsNothing() throws Exception {
+        TestTarget database = TestTarget.createWithoutLedger();
+        Fixtures.addLogin();
+        ProductionScriptTargets.get().setTargets(List.of(new TargetDatabase("prod-main", database.url(), Fixtures.CREDENTIALS_ID)));
+
+        String answer = post("admin", "prepareTarget", new NameValuePair("name", "prod-main")).getContentAsString();
+
+        assertTrue(answer.contains("has no owner credential"), answer);
+        assertFalse(ledgerExists(database), "the runner's login is never used for installing");
+    }
+
+    /** Whether the ledger's schema exists, read from the catalog (the runner has no right on the ledger here). */
+    private static boolean ledgerExists(TestTarget database) {
+        return "1".equals(database.queryOne("SELECT count(*) FROM pg_namespace WHERE nspname = 'script_runner'"));
+    }
+
+    private static void addOwnerLogin() throws Exception {
+        com.cloudbees.plugins.credentials.SystemCredentialsProvider provider =
+                com.cloudbees.plugins.credentials.SystemCredentialsProvider.getInstance();
+        provider.getCredentials().add(new com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl(
+                com.cloudbees.plugins.credentials.CredentialsScope.SYSTEM, OWNER_CREDENTIALS_ID, "database owner",
+                TestTarget.OWNER, TestTarget.OWNER_PASSWORD));
+        provider.save();
     }
 
     private WebResponse post(String user, String method, NameValuePair... parameters) throws Exception {

@@ -134,4 +134,23 @@ class TargetRulesTest {
         assertTrue(TargetRules.isProduction("PRODUCTION"));
         assertFalse(TargetRules.isProduction("staging"));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rescue", "rescue_main", "_rescue2"})
+    void plainSchemaNamesMayHoldRescueTables(String schema) {
+        assertEquals(Optional.empty(), TargetRules.rescueSchemaProblem(schema));
+    }
+
+    /** public would lose PUBLIC's rights at installation; the others are the ledger's or the server's. */
+    @ParameterizedTest
+    @ValueSource(strings = {"public", "script_runner", "pg_catalog", "pg_temp", "information_schema"})
+    void sharedSchemasCannotHoldRescueTables(String schema) {
+        assertTrue(TargetRules.rescueSchemaProblem(schema).orElseThrow().contains("schema of its own"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Rescue", "1rescue", "res cue", "rescue;drop", "\"rescue\""})
+    void namesThatNeedQuotingAreRefused(String schema) {
+        assertTrue(TargetRules.rescueSchemaProblem(schema).orElseThrow().contains("plain lower-case name"));
+    }
 }
