@@ -73,6 +73,24 @@ final class FunctionCalls {
     }
 
     /**
+     * The names selected from a row or table with a dot and no parenthesis after them ({@code t.total}, {@code (r).f}):
+     * columns, usually, but PostgreSQL reads {@code t.f} as the call {@code f(t)} when no column is called so and a
+     * function {@code f} takes one argument of {@code t}'s row type.
+     */
+    static List<Call> fieldSelections(String sql) {
+        List<Token> tokens = tokens(sql, firstWord(sql).equals("do") || defined(sql).isPresent());
+        List<Call> selected = new ArrayList<>();
+        for (int i = 1; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            boolean called = i + 1 < tokens.size() && tokens.get(i + 1).isOpenParenthesis();
+            if (token.name != null && tokens.get(i - 1).isDot() && !called) {
+                selected.add(new Call(null, token.name, token.line));
+            }
+        }
+        return selected;
+    }
+
+    /**
      * The function or procedure a {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE} or {@code ALTER
      * FUNCTION|PROCEDURE|ROUTINE} statement defines or changes, as a call would name it; for {@code … RENAME TO}, the
      * new name. Empty for any other statement.

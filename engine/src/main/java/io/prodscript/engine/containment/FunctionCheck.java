@@ -35,6 +35,8 @@ final class FunctionCheck {
     private final Handle handle;
     /** By name as written: scripts of thousands of statements call few functions, each looked up once. */
     private final Map<String, List<Function>> found = new HashMap<>();
+    /** The user-defined VOLATILE functions PostgreSQL may call on a row without parentheses; read when first needed. */
+    private List<Function> onRows;
 
     FunctionCheck(Handle handle) {
         this.handle = handle;
@@ -57,6 +59,14 @@ final class FunctionCheck {
                             refused.get()));
                 }
             }
+            for (FunctionCalls.Call selection : FunctionCalls.fieldSelections(statement.sql())) {
+                Optional<Function> called = calledOnARow(selection).filter(f -> !reviewed(f.schema(), f.name(), plan.directives()));
+                if (called.isPresent()) {
+                    return Optional.of(new Breach(statement.number(), statement.line() + selection.line(),
+                            onARow(called.get()) + ", acknowledge it with '-- @functions-reviewed " + called.get().name()
+                                    + ": <why it is safe>'"));
+                }
+            }
         }
         if (plan.revertSql() != null) {
             // The section becomes the reversal's script, run with this header's acknowledgements: judged the same way.
@@ -75,6 +85,13 @@ final class FunctionCheck {
                 Optional<String> refused = inCheck(call, defined);
                 if (refused.isPresent()) {
                     return Optional.of(new Breach(null, assertion.line(), refused.get()));
+                }
+            }
+            for (FunctionCalls.Call selection : FunctionCalls.fieldSelections(assertion.sql())) {
+                Optional<Function> called = calledOnARow(selection);
+                if (called.isPresent()) {
+                    return Optional.of(new Breach(null, assertion.line(), "@assert " + onARow(called.get()).substring(3)
+                            + "; a check may call only IMMUTABLE or STABLE functions"));
                 }
             }
         }
@@ -119,6 +136,36 @@ final class FunctionCheck {
         return functions.isEmpty() ? Optional.empty() : EscapingFunctions.why(call.name())
                 .map(why -> "it calls " + functions.get(0).qualified() + ", which " + why
                         + "; no rollback or reversal can undo that, so scripts may not call it");
+    }
+
+    private static String onARow(Function function) {
+        return "it may call " + function.qualified() + ", a user-defined VOLATILE function PostgreSQL calls for ."
+                + function.name() + " on a row of its argument's type, and which may change data that rescue does not"
+                + " save; if it only reads or computes, declare it IMMUTABLE or STABLE, or write it as a call and";
+    }
+
+    /**
+     * The user-defined VOLATILE function a {@code .name} selection may call (PostgreSQL's functional notation): one
+     * that can take a single argument of a row type. Looked up once per run.
+     */
+    private Optional<Function> calledOnARow(FunctionCalls.Call selection) {
+        if (onRows == null) {
+            onRows = handle.createQuery("""
+                            SELECT n.nspname, p.proname, p.provolatile, l.lanname, false
+                              FROM pg_proc p
+                              JOIN pg_namespace n ON n.oid = p.pronamespace
+                              JOIN pg_language l ON l.oid = p.prolang
+                              JOIN pg_type t ON t.oid = p.proargtypes[0]
+                             WHERE p.oid >= :firstNormal AND p.provolatile = 'v' AND p.prokind = 'f'
+                               AND p.pronargs - p.pronargdefaults <= 1 AND p.pronargs >= 1
+                               AND (t.typtype = 'c' OR t.oid = 'record'::regtype)
+                               AND n.nspname = ANY (current_schemas(true))""")
+                    .bind("firstNormal", FIRST_NORMAL_OBJECT_ID)
+                    .map((rs, ctx) -> new Function(rs.getString(1), rs.getString(2), rs.getString(3).charAt(0),
+                            rs.getString(4), rs.getBoolean(5)))
+                    .list();
+        }
+        return onRows.stream().filter(f -> f.name().equals(selection.name())).findFirst();
     }
 
     /** Whether the call names a function the script defines; an unqualified name on either side matches any schema. */

@@ -216,6 +216,23 @@ class FunctionContainmentTest {
         assertEquals("2", single("SELECT n::text FROM counters"));
     }
 
+    /** {@code t.f} is PostgreSQL's functional notation for {@code f(t)}: no parentheses, but a call all the same. */
+    @Test
+    void aVolatileFunctionCalledOnARowWithoutParenthesesIsRefusedUntilAcknowledged() {
+        db.execute("CREATE FUNCTION tally(t) RETURNS int LANGUAGE sql AS 'UPDATE counters SET n = n + 1 RETURNING n'");
+        RunResult result = refused("SELECT x.tally FROM t x WHERE x.id = 1;\n", Mode.RUN);
+        assertTrue(result.failure().reason().contains("public.tally()"), result.failure().reason());
+        RunResult checked = refused("-- @functions-reviewed tally: counts\n-- @assert SELECT (x).tally > 0 FROM t x WHERE x.id = 1\n"
+                + "SELECT 1;\n", Mode.RUN);
+        assertTrue(checked.failure().reason().startsWith("@assert"), checked.failure().reason());
+        assertEquals("0", single("SELECT n::text FROM counters"));
+
+        RunResult run = Scripts.run(db, "-- @functions-reviewed tally: counts\nSELECT x.tally, x.name FROM t x WHERE x.id = 1;\n",
+                Mode.RUN).result();
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        assertEquals("1", single("SELECT n::text FROM counters"));
+    }
+
     @Test
     void nextvalStaysAllowedAndARehearsalMayAdvanceTheSequence() {
         RunResult result = Scripts.run(db, "INSERT INTO t (name) VALUES ('d');\nSELECT nextval('t_id_seq');\n", Mode.REHEARSE).result();
