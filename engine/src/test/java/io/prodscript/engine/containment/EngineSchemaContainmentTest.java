@@ -11,7 +11,6 @@ import io.prodscript.engine.execution.RunResult;
 import io.prodscript.engine.execution.RunStatus;
 import io.prodscript.engine.testing.Scripts;
 import io.prodscript.engine.testing.TestDatabase;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,16 +20,11 @@ import org.junit.jupiter.api.Test;
 class EngineSchemaContainmentTest {
     private static final String PAYMENT = "INSERT INTO payments (account, amount) VALUES (42, 100);\n";
 
-    private TestDatabase db;
+    private final TestDatabase db = TestDatabase.create();
 
-    @BeforeEach
-    void createData() {
-        db = TestDatabase.create();
-        db.execute("""
-                CREATE TABLE payments (id serial PRIMARY KEY, account int NOT NULL, amount int NOT NULL);
-                CREATE TABLE people (id int PRIMARY KEY, name text NOT NULL);
-                INSERT INTO people VALUES (1, 'Ann'), (2, 'Bob');
-                """);
+    EngineSchemaContainmentTest() {
+        db.execute("CREATE TABLE payments (id serial PRIMARY KEY, account int NOT NULL, amount int NOT NULL);"
+                + " CREATE TABLE people (id int PRIMARY KEY, name text NOT NULL); INSERT INTO people VALUES (1, 'Ann'), (2, 'Bob')");
     }
 
     private RunResult run(DatabaseTarget target, String sql) {
