@@ -22,6 +22,10 @@ final class FunctionCalls {
 
     private static final Pattern UESCAPE = Pattern.compile("\\s*(?i:uescape)\\s*'([^'])'");
 
+    /** The options of CREATE OPERATOR and CREATE AGGREGATE that name a function the operator or aggregate calls. */
+    private static final Set<String> BINDING_OPTIONS = Set.of("function", "procedure", "restrict", "join", "sfunc",
+            "finalfunc", "combinefunc", "serialfunc", "deserialfunc", "msfunc", "minvfunc", "mfinalfunc");
+
     private FunctionCalls() {
     }
 
@@ -50,9 +54,20 @@ final class FunctionCalls {
      */
     static List<Call> in(String sql) {
         List<Token> tokens = tokens(sql, firstWord(sql).equals("do") || defined(sql).isPresent());
+        boolean bindsFunctions = bindsFunctions(tokens);
         List<Call> calls = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
+            if (bindsFunctions && token.isSymbol('=') && i > 0 && tokens.get(i - 1).name != null
+                    && BINDING_OPTIONS.contains(tokens.get(i - 1).name) && i + 1 < tokens.size() && tokens.get(i + 1).name != null) {
+                // CREATE OPERATOR … (FUNCTION = f): every use of the operator calls f.
+                int last = i + 1;
+                while (last + 2 < tokens.size() && tokens.get(last + 1).isDot() && tokens.get(last + 2).name != null) {
+                    last += 2;
+                }
+                calls.add(new Call(last == i + 1 ? null : tokens.get(last - 2).name, tokens.get(last).name, tokens.get(last).line));
+                continue;
+            }
             if (!token.isOpenParenthesis() || i == 0 || tokens.get(i - 1).name == null) {
                 continue;
             }
@@ -62,7 +77,8 @@ final class FunctionCalls {
                 first -= 2;
             }
             Token before = first > 0 ? tokens.get(first - 1) : null;
-            if (before != null && (before.isDot() || !before.quoted() && before.name() != null
+            boolean bound = bindsFunctions && before != null && (is(before, "function") || is(before, "procedure"));
+            if (before != null && !bound && (before.isDot() || !before.quoted() && before.name() != null
                     && NOT_A_CALL_AFTER.contains(before.name.toUpperCase(Locale.ROOT)))) {
                 continue;
             }
@@ -70,6 +86,23 @@ final class FunctionCalls {
             calls.add(new Call(schema, tokens.get(last).name, tokens.get(last).line));
         }
         return calls;
+    }
+
+    /**
+     * Whether the statement binds a function to syntax that calls it wherever the script then uses it: {@code CREATE
+     * OPERATOR}, {@code CAST} or {@code AGGREGATE}. The functions it names count as called. (A trigger's function is
+     * called by writes, which the trigger check and its acknowledgements cover.)
+     */
+    private static boolean bindsFunctions(List<Token> tokens) {
+        if (tokens.size() < 2 || !is(tokens.get(0), "create")) {
+            return false;
+        }
+        int i = 1;
+        if (i + 1 < tokens.size() && is(tokens.get(i), "or") && is(tokens.get(i + 1), "replace")) {
+            i += 2;
+        }
+        return i < tokens.size() && (is(tokens.get(i), "operator") || is(tokens.get(i), "cast")
+                || is(tokens.get(i), "aggregate"));
     }
 
     /**
@@ -161,7 +194,11 @@ final class FunctionCalls {
         }
 
         boolean isDot() {
-            return name == null && symbol == '.';
+            return isSymbol('.');
+        }
+
+        boolean isSymbol(char c) {
+            return name == null && symbol == c;
         }
     }
 

@@ -194,6 +194,18 @@ class FunctionContainmentTest {
         assertEquals(before, single("SELECT last_value::text FROM t_id_seq"));
     }
 
+    /** An operator the script binds to a function calls it wherever the script then uses the operator. */
+    @Test
+    void aFunctionBoundToAnOperatorCountsAsCalled() {
+        String before = single("SELECT last_value::text FROM t_id_seq");
+        RunResult result = refused("-- @rescue none: test\n"
+                + "CREATE OPERATOR ### (LEFTARG = regclass, RIGHTARG = bigint, FUNCTION = pg_catalog.setval);\n"
+                + "SELECT 't_id_seq'::regclass ### 1000;\n", Mode.REHEARSE);
+        assertEquals(1, result.failure().statement());
+        assertTrue(result.failure().reason().contains("setval()"), result.failure().reason());
+        assertEquals(before, single("SELECT last_value::text FROM t_id_seq"));
+    }
+
     @Test
     void aFunctionTheScriptCreatesOrRenamesCountsAsUnreviewedUntilAcknowledged() {
         String creates = "CREATE FUNCTION bump_twice() RETURNS void LANGUAGE sql AS 'UPDATE counters SET n = n + 2';\n"
