@@ -34,7 +34,7 @@ class ExamplesTest {
         for (String example : examples) {
             try (DemoDatabase database = DemoDatabase.start()) {
                 database.load(ROOT.resolve(DemoCommand.SHOP));
-                engine.install(database.target(), database.credentials());
+                engine.install(database.target(), database.credentials()); // as the demo does: runs need the ledger
                 RunResult result = rehearse(engine, database, example, Mode.REHEARSE);
                 if (example.equals(DemoCommand.LOAD_TEST)) {
                     assertEquals(RunStatus.FAILED, result.status(), example + " shows a failing check");

@@ -5,12 +5,14 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
  * The run-start checks that keep a script inside its transaction and in its approvers' sight, run in the run's
- * session before its first statement, for a rehearsal exactly as for a run: the functions it calls
- * ({@link FunctionCheck}) and the triggers its writes fire ({@link TriggerCheck}). A reversal whose script asks for
+ * session before its first statement, for a rehearsal exactly as for a run: the tables it writes lie outside the
+ * engine's schemas ({@link EngineSchemaCheck}), the functions it calls ({@link FunctionCheck}) and the triggers its
+ * writes fire ({@link TriggerCheck}). A reversal whose script asks for
  * it ({@code @triggers-suppressed}) first switches the session to {@code session_replication_role = replica}, for
  * this transaction only.
  */
@@ -18,15 +20,23 @@ public final class Containment {
     private Containment() {
     }
 
+    /** The schema of the engine's ledger, which no script may write. */
+    private static final String LEDGER_SCHEMA = "script_runner";
+
     /**
-     * @param reversal whether the run is the reversal of another run: only a reversal may suppress triggers
+     * @param reversal     whether the run is the reversal of another run: only a reversal may suppress triggers
+     * @param rescueSchema the target's rescue schema, which no script may write
      */
-    public static Result check(Handle handle, Plan plan, boolean reversal) throws SQLException {
+    public static Result check(Handle handle, Plan plan, boolean reversal, String rescueSchema) throws SQLException {
         if (plan.directives().triggersSuppressed() != null) {
             Optional<Breach> refused = suppressTriggers(handle, reversal);
             if (refused.isPresent()) {
                 return new Result(List.of(), refused.get());
             }
+        }
+        Optional<Breach> engineSchema = new EngineSchemaCheck(handle).check(plan, Set.of(LEDGER_SCHEMA, rescueSchema));
+        if (engineSchema.isPresent()) {
+            return new Result(List.of(), engineSchema.get());
         }
         Optional<Breach> function = new FunctionCheck(handle).check(plan);
         if (function.isPresent()) {

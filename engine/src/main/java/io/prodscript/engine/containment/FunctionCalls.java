@@ -3,7 +3,10 @@ package io.prodscript.engine.containment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Finds the functions a piece of SQL calls, by reading its tokens: every name, plain, quoted or schema-qualified,
@@ -16,6 +19,12 @@ final class FunctionCalls {
     /** Words after which {@code name (} is a table, type or definition, not a call. */
     private static final Set<String> NOT_A_CALL_AFTER = Set.of("INTO", "TABLE", "REFERENCES", "AS", "FUNCTION",
             "PROCEDURE", "ROUTINE", "AGGREGATE", "TYPE", "INDEX", "VIEW", "ONLY");
+
+    private static final Pattern UESCAPE = Pattern.compile("\\s*(?i:uescape)\\s*'([^'])'");
+
+    /** The options of CREATE OPERATOR and CREATE AGGREGATE that name a function the operator or aggregate calls. */
+    private static final Set<String> BINDING_OPTIONS = Set.of("function", "procedure", "restrict", "join", "sfunc",
+            "finalfunc", "combinefunc", "serialfunc", "deserialfunc", "msfunc", "minvfunc", "mfinalfunc");
 
     private FunctionCalls() {
     }
@@ -39,14 +48,26 @@ final class FunctionCalls {
     }
 
     /**
-     * The calls in a statement. The body of a {@code DO} block is read as SQL too (PL/pgSQL calls functions the same
-     * way); a query it builds as text and runs with {@code EXECUTE} cannot be read.
+     * The calls in a statement. The body of a {@code DO} block, and of a function or procedure the statement creates,
+     * is read as SQL too (PL/pgSQL calls functions the same way, and a rehearsal may call what the script creates); a
+     * query it builds as text and runs with {@code EXECUTE} cannot be read.
      */
     static List<Call> in(String sql) {
-        List<Token> tokens = tokens(sql, firstWord(sql).equals("do"));
+        List<Token> tokens = tokens(sql, firstWord(sql).equals("do") || defined(sql).isPresent());
+        boolean bindsFunctions = bindsFunctions(tokens);
         List<Call> calls = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
+            if (bindsFunctions && token.isSymbol('=') && i > 0 && tokens.get(i - 1).name != null
+                    && BINDING_OPTIONS.contains(tokens.get(i - 1).name) && i + 1 < tokens.size() && tokens.get(i + 1).name != null) {
+                // CREATE OPERATOR … (FUNCTION = f): every use of the operator calls f.
+                int last = i + 1;
+                while (last + 2 < tokens.size() && tokens.get(last + 1).isDot() && tokens.get(last + 2).name != null) {
+                    last += 2;
+                }
+                calls.add(new Call(last == i + 1 ? null : tokens.get(last - 2).name, tokens.get(last).name, tokens.get(last).line));
+                continue;
+            }
             if (!token.isOpenParenthesis() || i == 0 || tokens.get(i - 1).name == null) {
                 continue;
             }
@@ -56,7 +77,8 @@ final class FunctionCalls {
                 first -= 2;
             }
             Token before = first > 0 ? tokens.get(first - 1) : null;
-            if (before != null && (before.isDot() || !before.quoted() && before.name() != null
+            boolean bound = bindsFunctions && before != null && (is(before, "function") || is(before, "procedure"));
+            if (before != null && !bound && (before.isDot() || !before.quoted() && before.name() != null
                     && NOT_A_CALL_AFTER.contains(before.name.toUpperCase(Locale.ROOT)))) {
                 continue;
             }
@@ -66,6 +88,105 @@ final class FunctionCalls {
         return calls;
     }
 
+    /**
+     * Whether the statement binds a function to syntax that calls it wherever the script then uses it: {@code CREATE
+     * OPERATOR}, {@code CAST} or {@code AGGREGATE}. The functions it names count as called. (A trigger's function is
+     * called by writes, which the trigger check and its acknowledgements cover.)
+     */
+    private static boolean bindsFunctions(List<Token> tokens) {
+        if (tokens.size() < 2 || !is(tokens.get(0), "create")) {
+            return false;
+        }
+        int i = 1;
+        if (i + 1 < tokens.size() && is(tokens.get(i), "or") && is(tokens.get(i + 1), "replace")) {
+            i += 2;
+        }
+        return i < tokens.size() && (is(tokens.get(i), "operator") || is(tokens.get(i), "cast")
+                || is(tokens.get(i), "aggregate"));
+    }
+
+    /**
+     * The names selected from a row or table with a dot and no parenthesis after them ({@code t.total}, {@code (r).f}):
+     * columns, usually, but PostgreSQL reads {@code t.f} as the call {@code f(t)} when no column is called so and a
+     * function {@code f} takes one argument of {@code t}'s row type.
+     */
+    static List<Call> fieldSelections(String sql) {
+        List<Token> tokens = tokens(sql, firstWord(sql).equals("do") || defined(sql).isPresent());
+        List<Call> selected = new ArrayList<>();
+        for (int i = 1; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            boolean called = i + 1 < tokens.size() && tokens.get(i + 1).isOpenParenthesis();
+            if (token.name != null && tokens.get(i - 1).isDot() && !called) {
+                selected.add(new Call(null, token.name, token.line));
+            }
+        }
+        return selected;
+    }
+
+    /**
+     * The function or procedure a {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE} or {@code ALTER
+     * FUNCTION|PROCEDURE|ROUTINE} statement defines or changes, as a call would name it; for {@code … RENAME TO}, the
+     * new name. Empty for any other statement.
+     */
+    static Optional<Call> defined(String sql) {
+        List<Token> tokens = tokens(sql, false);
+        int i = 0;
+        if (i < tokens.size() && is(tokens.get(i), "create")) {
+            i++;
+            if (i + 1 < tokens.size() && is(tokens.get(i), "or") && is(tokens.get(i + 1), "replace")) {
+                i += 2;
+            }
+        } else if (i < tokens.size() && is(tokens.get(i), "alter")) {
+            i++;
+        } else {
+            return Optional.empty();
+        }
+        if (i >= tokens.size() || !(is(tokens.get(i), "function") || is(tokens.get(i), "procedure")
+                || is(tokens.get(i), "routine") && is(tokens.get(0), "alter"))) {
+            return Optional.empty();
+        }
+        int first = i + 1;
+        int last = first;
+        while (last + 2 < tokens.size() && tokens.get(last + 1).isDot() && tokens.get(last + 2).name != null) {
+            last += 2;
+        }
+        if (first >= tokens.size() || tokens.get(first).name == null) {
+            return Optional.empty();
+        }
+        String schema = first == last ? null : tokens.get(first).name;
+        Call named = new Call(schema, tokens.get(last).name, tokens.get(last).line);
+        for (int k = last + 1; k + 2 < tokens.size(); k++) {
+            if (is(tokens.get(k), "rename") && is(tokens.get(k + 1), "to") && tokens.get(k + 2).name != null) {
+                return Optional.of(new Call(schema, tokens.get(k + 2).name, tokens.get(k + 2).line));
+            }
+        }
+        return Optional.of(named);
+    }
+
+    /**
+     * Whether a {@code CREATE FUNCTION|PROCEDURE} statement declares the function {@code IMMUTABLE} or {@code STABLE}:
+     * trusted like the catalog's declaration of an existing function (its body is read for calls all the same).
+     */
+    static boolean declaresNoWrites(String sql) {
+        List<Token> tokens = tokens(sql, false);
+        if (tokens.isEmpty() || !is(tokens.get(0), "create")) {
+            return false;
+        }
+        for (int i = 1; i < tokens.size(); i++) {
+            if (is(tokens.get(i), "begin") && i + 1 < tokens.size() && is(tokens.get(i + 1), "atomic")) {
+                return false;
+            }
+            if (is(tokens.get(i), "immutable") || is(tokens.get(i), "stable")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean is(Token token, String word) {
+        return token.name != null && !token.quoted && token.name.equals(word);
+    }
+
     /** A name (with whether it was quoted) or a single punctuation character; strings and comments are skipped. */
     private record Token(String name, boolean quoted, char symbol, int line) {
         boolean isOpenParenthesis() {
@@ -73,7 +194,11 @@ final class FunctionCalls {
         }
 
         boolean isDot() {
-            return name == null && symbol == '.';
+            return isSymbol('.');
+        }
+
+        boolean isSymbol(char c) {
+            return name == null && symbol == c;
         }
     }
 
@@ -106,9 +231,26 @@ final class FunctionCalls {
                 boolean backslashes = i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
                         && (i < 2 || !isIdentifierPart(sql.charAt(i - 2)));
                 i = endOfQuoted(sql, i, '\'', backslashes);
+                if (readBodies && !backslashes) {
+                    // A body written as a string ('SELECT f(''x'')'): its text, unquoted, is SQL too.
+                    String body = sql.substring(start + 1, Math.max(start + 1, i - 1)).replace("''", "'");
+                    for (Token inner : tokens(body, false)) {
+                        tokens.add(new Token(inner.name, inner.quoted, inner.symbol, line + inner.line));
+                    }
+                }
             } else if (c == '"') {
                 i = endOfQuoted(sql, i, '"', false);
                 String name = sql.substring(start + 1, i - 1).replace("\"\"", "\"");
+                if (unicodePrefixed(sql, start)) {
+                    // U&"\0073etval" is setval to PostgreSQL, with an optional UESCAPE 'c' naming another escape.
+                    Matcher uescape = UESCAPE.matcher(sql).region(i, n);
+                    char escape = '\\';
+                    if (uescape.lookingAt()) {
+                        escape = uescape.group(1).charAt(0);
+                        i = uescape.end();
+                    }
+                    name = decodeUnicode(name, escape);
+                }
                 tokens.add(new Token(name, true, '\0', line));
             } else if (c == '$' && dollarTag(sql, i) != null) {
                 String tag = dollarTag(sql, i);
@@ -125,6 +267,8 @@ final class FunctionCalls {
                 if (!prefix) {
                     tokens.add(new Token(word.toLowerCase(Locale.ROOT), false, '\0', line));
                 }
+            } else if (c == '&' && i + 1 < n && sql.charAt(i + 1) == '"' && unicodePrefixed(sql, i + 1)) {
+                i++; // the & of U&"…", read with the name that follows
             } else {
                 if (!Character.isWhitespace(c)) {
                     tokens.add(new Token(null, false, c, line));
@@ -138,6 +282,37 @@ final class FunctionCalls {
             }
         }
         return tokens;
+    }
+
+    /** Whether the quote at {@code quote} opens a Unicode escape name or string: {@code U&"…"}, {@code u&'…'}. */
+    private static boolean unicodePrefixed(String sql, int quote) {
+        return quote >= 2 && sql.charAt(quote - 1) == '&' && (sql.charAt(quote - 2) == 'U' || sql.charAt(quote - 2) == 'u')
+                && (quote < 3 || !isIdentifierPart(sql.charAt(quote - 3)));
+    }
+
+    /** PostgreSQL's Unicode escapes: the escape character doubled, then four or (after {@code +}) six hex digits. */
+    private static String decodeUnicode(String text, char escape) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != escape || i + 1 >= text.length()) {
+                out.append(c);
+            } else if (text.charAt(i + 1) == escape) {
+                out.append(escape);
+                i++;
+            } else {
+                boolean six = text.charAt(i + 1) == '+';
+                int from = i + (six ? 2 : 1);
+                int to = from + (six ? 6 : 4);
+                if (to > text.length() || !text.substring(from, to).matches("[0-9A-Fa-f]+")) {
+                    out.append(c);
+                    continue;
+                }
+                out.appendCodePoint(Integer.parseInt(text.substring(from, to), 16));
+                i = to - 1;
+            }
+        }
+        return out.toString();
     }
 
     /** The index just past a quoted string or name starting at {@code start}; doubled quotes stay inside. */

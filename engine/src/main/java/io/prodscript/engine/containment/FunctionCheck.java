@@ -22,7 +22,11 @@ import org.jdbi.v3.core.Handle;
  *       whether the function writes; an approver reads the reason);</li>
  *   <li>in an {@code @assert}, any VOLATILE function: a check is a question and must not change anything.</li>
  * </ul>
- * Where a name has several overloads the strictest one decides, as the check cannot tell which one a call picks.
+ * Where a name has several overloads the strictest one decides, as the check cannot tell which one a call picks. A
+ * function or procedure the script itself creates, replaces or alters is not in the catalog as it will be when it is
+ * called (a rehearsal runs what the script creates before anyone approved it), so a call to it counts as a call to a
+ * user-defined VOLATILE function unless the script creates it {@code IMMUTABLE} or {@code STABLE} (a declaration
+ * trusted like the catalog's); the bodies the script gives functions are read for calls as well.
  */
 final class FunctionCheck {
     /** PostgreSQL's first object id for objects created after {@code initdb}: lower ids are built in. */
@@ -31,12 +35,16 @@ final class FunctionCheck {
     private final Handle handle;
     /** By name as written: scripts of thousands of statements call few functions, each looked up once. */
     private final Map<String, List<Function>> found = new HashMap<>();
+    /** The user-defined VOLATILE functions PostgreSQL may call on a row without parentheses; read when first needed. */
+    private List<Function> onRows;
 
     FunctionCheck(Handle handle) {
         this.handle = handle;
     }
 
     Optional<Breach> check(Plan plan) {
+        List<FunctionCalls.Call> defined = plan.statements().stream().filter(s -> !FunctionCalls.declaresNoWrites(s.sql()))
+                .flatMap(s -> FunctionCalls.defined(s.sql()).stream()).toList();
         for (PlannedStatement statement : plan.statements()) {
             String command = FunctionCalls.firstWord(statement.sql());
             Optional<String> escapingCommand = EscapingFunctions.whyCommand(command);
@@ -45,10 +53,18 @@ final class FunctionCheck {
                         + escapingCommand.get() + "; no rollback or reversal can undo that, so scripts may not run it"));
             }
             for (FunctionCalls.Call call : FunctionCalls.in(statement.sql())) {
-                Optional<String> refused = inStatement(call, plan.directives());
+                Optional<String> refused = inStatement(call, plan.directives(), defined);
                 if (refused.isPresent()) {
                     return Optional.of(new Breach(statement.number(), statement.line() + call.line(),
                             refused.get()));
+                }
+            }
+            for (FunctionCalls.Call selection : FunctionCalls.fieldSelections(statement.sql())) {
+                Optional<Function> called = calledOnARow(selection).filter(f -> !reviewed(f.schema(), f.name(), plan.directives()));
+                if (called.isPresent()) {
+                    return Optional.of(new Breach(statement.number(), statement.line() + selection.line(),
+                            onARow(called.get()) + ", acknowledge it with '-- @functions-reviewed " + called.get().name()
+                                    + ": <why it is safe>'"));
                 }
             }
         }
@@ -56,7 +72,7 @@ final class FunctionCheck {
             // The section becomes the reversal's script, run with this header's acknowledgements: judged the same way.
             for (SqlStatement statement : StatementSplitter.split(plan.revertSql(), 1)) {
                 for (FunctionCalls.Call call : FunctionCalls.in(statement.text())) {
-                    Optional<String> refused = inStatement(call, plan.directives());
+                    Optional<String> refused = inStatement(call, plan.directives(), defined);
                     if (refused.isPresent()) {
                         return Optional.of(new Breach(null, null, "the -- @revert section (its line "
                                 + (statement.line() + call.line()) + "): " + refused.get()));
@@ -66,33 +82,49 @@ final class FunctionCheck {
         }
         for (Directives.Assertion assertion : plan.directives().assertions()) {
             for (FunctionCalls.Call call : FunctionCalls.in(assertion.sql())) {
-                Optional<String> refused = inCheck(call);
+                Optional<String> refused = inCheck(call, defined);
                 if (refused.isPresent()) {
                     return Optional.of(new Breach(null, assertion.line(), refused.get()));
+                }
+            }
+            for (FunctionCalls.Call selection : FunctionCalls.fieldSelections(assertion.sql())) {
+                Optional<Function> called = calledOnARow(selection);
+                if (called.isPresent()) {
+                    return Optional.of(new Breach(null, assertion.line(), "@assert " + onARow(called.get()).substring(3)
+                            + "; a check may call only IMMUTABLE or STABLE functions"));
                 }
             }
         }
         return Optional.empty();
     }
 
-    private Optional<String> inStatement(FunctionCalls.Call call, Directives directives) {
+    private Optional<String> inStatement(FunctionCalls.Call call, Directives directives, List<FunctionCalls.Call> defined) {
         List<Function> functions = lookUp(call);
         Optional<String> escaping = escaping(call, functions);
         if (escaping.isPresent()) {
             return escaping;
         }
-        return functions.stream().filter(f -> !f.builtIn() && f.volatility() == 'v' && !reviewed(f, directives)).findFirst()
+        if (definedByScript(call, defined) && !reviewed(call.schema(), call.name(), directives)) {
+            return Optional.of("it calls " + call.written() + "(), which this script creates or changes, so what it"
+                    + " does cannot be looked up before the run; it counts as a user-defined VOLATILE function:"
+                    + " acknowledge it with '-- @functions-reviewed " + call.name() + ": <why it is safe>'");
+        }
+        return functions.stream().filter(f -> !f.builtIn() && f.volatility() == 'v' && !reviewed(f.schema(), f.name(), directives)).findFirst()
                 .map(f -> "it calls " + f.qualified() + ", a user-defined VOLATILE " + f.language()
                         + " function, which may change data that rescue does not save; if it only reads or computes,"
                         + " declare it IMMUTABLE or STABLE, or acknowledge it with '-- @functions-reviewed " + f.name()
                         + ": <why it is safe>'");
     }
 
-    private Optional<String> inCheck(FunctionCalls.Call call) {
+    private Optional<String> inCheck(FunctionCalls.Call call, List<FunctionCalls.Call> defined) {
         List<Function> functions = lookUp(call);
         Optional<String> escaping = escaping(call, functions);
         if (escaping.isPresent()) {
             return Optional.of("@assert " + escaping.get().substring("it ".length()));
+        }
+        if (definedByScript(call, defined)) {
+            return Optional.of("@assert calls " + call.written() + "(), which this script creates or changes; a check"
+                    + " may call only functions the catalog shows IMMUTABLE or STABLE when the run starts");
         }
         return functions.stream().filter(f -> f.volatility() == 'v').findFirst()
                 .map(f -> "@assert calls " + f.qualified() + ", a VOLATILE function; a check may call only IMMUTABLE"
@@ -106,10 +138,46 @@ final class FunctionCheck {
                         + "; no rollback or reversal can undo that, so scripts may not call it");
     }
 
-    private static boolean reviewed(Function function, Directives directives) {
+    private static String onARow(Function function) {
+        return "it may call " + function.qualified() + ", a user-defined VOLATILE function PostgreSQL calls for ."
+                + function.name() + " on a row of its argument's type, and which may change data that rescue does not"
+                + " save; if it only reads or computes, declare it IMMUTABLE or STABLE, or write it as a call and";
+    }
+
+    /**
+     * The user-defined VOLATILE function a {@code .name} selection may call (PostgreSQL's functional notation): one
+     * that can take a single argument of a row type. Looked up once per run.
+     */
+    private Optional<Function> calledOnARow(FunctionCalls.Call selection) {
+        if (onRows == null) {
+            onRows = handle.createQuery("""
+                            SELECT n.nspname, p.proname, p.provolatile, l.lanname, false
+                              FROM pg_proc p
+                              JOIN pg_namespace n ON n.oid = p.pronamespace
+                              JOIN pg_language l ON l.oid = p.prolang
+                              JOIN pg_type t ON t.oid = p.proargtypes[0]
+                             WHERE p.oid >= :firstNormal AND p.provolatile = 'v' AND p.prokind = 'f'
+                               AND p.pronargs - p.pronargdefaults <= 1 AND p.pronargs >= 1
+                               AND (t.typtype = 'c' OR t.oid = 'record'::regtype)
+                               AND n.nspname = ANY (current_schemas(true))""")
+                    .bind("firstNormal", FIRST_NORMAL_OBJECT_ID)
+                    .map((rs, ctx) -> new Function(rs.getString(1), rs.getString(2), rs.getString(3).charAt(0),
+                            rs.getString(4), rs.getBoolean(5)))
+                    .list();
+        }
+        return onRows.stream().filter(f -> f.name().equals(selection.name())).findFirst();
+    }
+
+    /** Whether the call names a function the script defines; an unqualified name on either side matches any schema. */
+    private static boolean definedByScript(FunctionCalls.Call call, List<FunctionCalls.Call> defined) {
+        return defined.stream().anyMatch(d -> d.name().equals(call.name())
+                && (d.schema() == null || call.schema() == null || d.schema().equals(call.schema())));
+    }
+
+    private static boolean reviewed(String schema, String name, Directives directives) {
         return directives.functionsReviewed().stream().map(a -> a.name().replace("\"", ""))
-                .anyMatch(name -> name.equals(function.name()) || name.equals(function.schema() + "." + function.name())
-                        || name.toLowerCase(Locale.ROOT).equals(function.name()));
+                .anyMatch(written -> written.equals(name) || schema != null && written.equals(schema + "." + name)
+                        || written.toLowerCase(Locale.ROOT).equals(name));
     }
 
     private List<Function> lookUp(FunctionCalls.Call call) {

@@ -164,7 +164,8 @@ public final class Execution {
         RunResult result;
         try {
             applyTimeouts(connection, handle);
-            Containment.Result contained = Containment.check(handle, request.plan(), request.revertsRunId() != null);
+            Containment.Result contained = Containment.check(handle, request.plan(), request.revertsRunId() != null,
+                    request.target().rescueSchema());
             triggers = contained.triggers();
             current.firingTriggers(triggers);
             triggers.forEach(t -> notice("Trigger " + t.describe() + " fires for this script's changes: " + t.reason()));

@@ -6,12 +6,14 @@ import io.prodscript.engine.sql.Token;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Refuses changes to the settings the engine owns for a run, however they are written: {@code SET}, {@code SET LOCAL}
  * and {@code SET SESSION} with {@code =} or {@code TO}, {@code RESET}, {@code set_config(…)} bare, schema-qualified or
- * quoted, and {@code UPDATE pg_settings}; setting names quoted or not, in any case (PostgreSQL compares them without
- * case). Applies alike to statements, {@code @assert} checks and the {@code -- @revert} section.
+ * quoted, {@code UPDATE pg_settings}, the {@code SET} clauses of {@code ALTER ROLE}/{@code ALTER DATABASE} (which
+ * later runs would inherit) and of function definitions (which apply while the function runs); setting names quoted
+ * or not, in any case (PostgreSQL compares them without case). Applies alike to statements, {@code @assert} checks and the {@code -- @revert} section.
  */
 final class SettingRules {
     /** Settings the engine sets for a run, or on which its promises rest. */
@@ -20,6 +22,20 @@ final class SettingRules {
             "transaction_read_only", "transaction_deferrable", "default_transaction_isolation",
             "default_transaction_read_only", "default_transaction_deferrable", "application_name", "search_path",
             "session_replication_role", "role", "session_authorization", "client_encoding");
+    /**
+     * Engine-owned settings that a role's or database's default would hand on to later runs: the engine sets the
+     * others itself in every session it opens.
+     */
+    private static final Set<String> INHERITED_BY_LATER_RUNS = Set.of("search_path", "role", "session_authorization",
+            "session_replication_role");
+
+    /**
+     * Engine-owned settings a function's own SET clause may not change. It may pin its search_path (a good habit for
+     * SECURITY DEFINER), which changes no name the script resolves; its timeouts or role would apply while the run
+     * calls it.
+     */
+    private static final Set<String> FUNCTION_OWNED = ENGINE_OWNED.stream().filter(name -> !name.equals("search_path"))
+            .collect(Collectors.toUnmodifiableSet());
 
     private SettingRules() {
     }
@@ -27,6 +43,16 @@ final class SettingRules {
     static void check(SqlStatement s) {
         if (s.startsWith("SET") || s.startsWith("RESET")) {
             checkSetOrReset(s);
+        }
+        if (s.startsWith("ALTER", "ROLE") || s.startsWith("ALTER", "USER") || s.startsWith("ALTER", "DATABASE")) {
+            checkSetClauses(s, INHERITED_BY_LATER_RUNS, " would change that setting for every later session of the role or database,"
+                    + " later runs included, which then no longer run as approved; ask an administrator");
+        }
+        if (s.startsWith("CREATE", "FUNCTION") || s.startsWith("CREATE", "PROCEDURE")
+                || s.startsWith("CREATE", "OR", "REPLACE", "FUNCTION") || s.startsWith("CREATE", "OR", "REPLACE", "PROCEDURE")
+                || s.startsWith("ALTER", "FUNCTION") || s.startsWith("ALTER", "PROCEDURE") || s.startsWith("ALTER", "ROUTINE")) {
+            checkSetClauses(s, FUNCTION_OWNED, " would change the setting the engine made for the run while the function runs;"
+                    + " use the script's @statement-timeout or @lock-timeout directive");
         }
         List<Token> t = s.tokens();
         for (int i = 0; i < t.size(); i++) {
@@ -66,6 +92,20 @@ final class SettingRules {
             setting = "client_encoding";
         }
         refuseOwned(s, verb, setting, s.line());
+    }
+
+    /** The {@code SET name …} and {@code RESET name} clauses of ALTER ROLE/DATABASE and function definitions. */
+    private static void checkSetClauses(SqlStatement s, Set<String> owned, String why) {
+        List<Token> t = s.tokens();
+        for (int i = 1; i + 1 < t.size(); i++) {
+            if (t.get(i).depth() == 0 && (t.get(i).is("SET") || t.get(i).is("RESET"))) {
+                String setting = settingName(s, i + 1);
+                if (owned.contains(setting)) {
+                    throw new Refusal(String.join(" ", s.words().subList(0, 2)) + " … " + t.get(i).text() + " "
+                            + setting + why, s.lineOf(t.get(i).offset()));
+                }
+            }
+        }
     }
 
     private static String settingName(SqlStatement s, int index) {

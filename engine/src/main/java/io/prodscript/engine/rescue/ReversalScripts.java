@@ -139,7 +139,11 @@ public final class ReversalScripts {
         List<String> keys = entry.keyColumns();
         List<String> writable = columns.stream().filter(c -> !c.generated()).map(TableCatalog.CatalogColumn::name).toList();
         List<String> values = writable.stream().filter(c -> !keys.contains(c)).toList();
-        List<String> restored = assigned == null ? values : values.stream().filter(assigned::contains).toList();
+        // Without assigned columns every column is put back, except identity columns PostgreSQL lets no UPDATE write.
+        List<String> alwaysIdentity = columns.stream().filter(TableCatalog.CatalogColumn::identityAlways)
+                .map(TableCatalog.CatalogColumn::name).toList();
+        List<String> restored = assigned == null ? values.stream().filter(c -> !alwaysIdentity.contains(c)).toList()
+                : values.stream().filter(assigned::contains).toList();
         String saved = entry.rescueTable();
         return switch (entry.kind()) {
             case UPDATE -> restored.isEmpty() ? Optional.empty() : Optional.of("UPDATE " + entry.table() + " AS live SET "

@@ -103,12 +103,12 @@ final class TableCatalog {
     /** The table's columns in order, with their types, and whether the database computes them. */
     List<CatalogColumn> columns(long oid) {
         return handle.createQuery("""
-                        SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attgenerated <> ''
+                        SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attgenerated <> '', a.attidentity = 'a'
                           FROM pg_attribute a
                          WHERE a.attrelid = :oid AND a.attnum > 0 AND NOT a.attisdropped
                          ORDER BY a.attnum""")
                 .bind("oid", oid)
-                .map((rs, ctx) -> new CatalogColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3)))
+                .map((rs, ctx) -> new CatalogColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)))
                 .list();
     }
 
@@ -117,9 +117,11 @@ final class TableCatalog {
      *
      * @param name      its name
      * @param type      its type with modifiers, e.g. {@code character varying(20)}
-     * @param generated whether it is a generated column, which can be read but never written
+     * @param generated      whether it is a generated column, which can be read but never written
+     * @param identityAlways whether it is a {@code GENERATED ALWAYS AS IDENTITY} column, which an UPDATE may set only
+     *                       to its default (an INSERT puts it back with {@code OVERRIDING SYSTEM VALUE})
      */
-    record CatalogColumn(String name, String type, boolean generated) {
+    record CatalogColumn(String name, String type, boolean generated, boolean identityAlways) {
     }
 
     /**

@@ -21,7 +21,10 @@ public final class DirectiveParser {
     /** Far beyond any sensible retention, and far from overflowing a timestamp. */
     private static final Duration LONGEST_RETENTION = Duration.ofDays(36500);
     private static final Pattern DURATION = Pattern.compile("^(\\d+)\\s*(ms|s|min|h|d)$");
-    private static final Pattern EXPECT_ROWS = Pattern.compile("^(#?\\d+|[A-Za-z_][\\w$.\"]*)\\s*:\\s*(\\d+)(\\.\\.(\\d+)?)?$");
+    /** A table name part: plain, or quoted (any characters, {@code ""} for a quote), as in {@code public."Order Items"}. */
+    private static final String NAME_PART = "(?:[A-Za-z_][\\w$]*|\"(?:[^\"]|\"\")+\")";
+    private static final Pattern EXPECT_ROWS = Pattern.compile("^(#?\\d+|" + NAME_PART + "(?:\\." + NAME_PART + ")*)"
+            + "\\s*:\\s*(\\d+)(\\.\\.(\\d+)?)?$");
     private static final Pattern RESCUE_NONE = Pattern.compile("^none\\s*:\\s*(\\S.*)$");
     private static final Pattern ACKNOWLEDGEMENT = Pattern.compile("^([A-Za-z_\"][\\w$.\" ]*?)\\s*:\\s*(\\S.*)$");
 

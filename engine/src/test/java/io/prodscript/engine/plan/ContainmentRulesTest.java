@@ -61,6 +61,33 @@ class ContainmentRulesTest {
         assertEquals(2, r.line().getAsInt(), r::getMessage);
     }
 
+    /** Settings a later run would inherit, or that apply while a function the script defines runs. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "ALTER ROLE CURRENT_USER SET search_path = script_runner, public|search_path",
+        "ALTER ROLE prodscript_runner IN DATABASE shop SET \"Search_Path\" TO script_runner|search_path",
+        "ALTER USER CURRENT_USER SET role = 'admin'|role",
+        "ALTER DATABASE shop SET session_replication_role = replica|session_replication_role",
+        "ALTER ROLE CURRENT_USER RESET role|role",
+        "CREATE FUNCTION slow() RETURNS void LANGUAGE sql SET statement_timeout = 0 AS $$ SELECT pg_sleep(60) $$|statement_timeout",
+        "CREATE OR REPLACE PROCEDURE p() LANGUAGE sql SET lock_timeout TO '1h' AS 'SELECT 1'|lock_timeout",
+        "ALTER FUNCTION f() SET session_replication_role = replica|session_replication_role",
+    })
+    void settingsThatOutliveTheStatementAreRecognisedInRoleDatabaseAndFunctionDefinitions(String statementAndSetting) {
+        String[] parts = statementAndSetting.split("\\|");
+        Refusal r = refusal("-- @rescue none: test\nSELECT 1;\n" + parts[0] + ";");
+        assertEquals(3, r.line().getAsInt(), r::getMessage);
+        assertTrue(r.getMessage().contains(parts[1]), r::getMessage);
+    }
+
+    @Test
+    void aFunctionMayPinItsOwnSearchPath() {
+        assertEquals(StatementKind.DDL, Scripts.plan("-- @rescue none: test\nCREATE FUNCTION f() RETURNS int LANGUAGE sql"
+                + " SECURITY DEFINER SET search_path = pg_catalog, public AS 'SELECT 1';").statements().get(0).kind());
+        assertEquals(StatementKind.DDL, Scripts.plan("-- @rescue none: test\nALTER ROLE reporting SET statement_timeout = '5min';")
+                .statements().get(0).kind());
+    }
+
     @Test
     void refusalsGiveTheRightAdvice() {
         assertTrue(refusal("SET search_path TO archive, public;").getMessage().contains("schema-qualified"));

@@ -37,6 +37,8 @@ public final class LoopbackProxy implements AutoCloseable {
     private volatile byte[] trigger;
     private volatile Fault fault;
     private volatile boolean refuseAfterFault;
+    /** Set before the cut when {@link #thenRefuseConnections()} asked for it: from then on no connection gets through. */
+    private volatile boolean refusing;
 
     private LoopbackProxy(ServerSocket listener, int serverPort) {
         this.listener = listener;
@@ -78,6 +80,14 @@ public final class LoopbackProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    // Closing the listener from another thread does not stop it at once: the thread blocked in accept()
+                    // keeps the listening socket open until it returns, and on a busy machine a client reconnecting
+                    // right after the cut is accepted first. Such a connection must not reach the server.
+                    client.setSoLinger(true, 0);
+                    client.close();
+                    continue;
+                }
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), serverPort);
                 sockets.add(client);
                 sockets.add(server);
@@ -128,7 +138,8 @@ public final class LoopbackProxy implements AutoCloseable {
     /** @return whether the connection stays open with nothing passing any more (a half-open connection) */
     private boolean misbehave(Socket client, Socket server, byte[] buffer, int n, OutputStream toServer) throws IOException {
         if (refuseAfterFault) {
-            // before the cut, so that no reconnection slips in
+            // before the cut, so that no reconnection slips in (acceptLoop turns away any the listener still queued)
+            refusing = true;
             listener.close();
         }
         switch (fault) {
