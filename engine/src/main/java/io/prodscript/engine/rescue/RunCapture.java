@@ -65,9 +65,11 @@ final class RunCapture {
             planned.put(capture.number(), capture);
             integerKeys.computeIfAbsent(capture.table().oid(), oid -> integerKey(session.handle(), capture));
             boolean copyFirst = !capture.cascades().isEmpty() || capture.kind() == StatementKind.UPDATE && !returningOld;
-            // A DELETE that creates its rescue table saves fastest by creating it with the copy; a DELETE that shares
-            // one is saved in one pass, as its proof would scan the shared table once per statement.
-            boolean copyIntoNewTable = capture.kind() == StatementKind.DELETE && capture.createsTable();
+            // A DELETE that creates its rescue table saves fastest by creating it with the copy. In one pass instead: a
+            // DELETE that shares one (its proof would scan the shared table once per statement), and one whose table
+            // has a BEFORE DELETE row trigger (which may skip rows the copy cannot know of).
+            boolean copyIntoNewTable = capture.kind() == StatementKind.DELETE && capture.createsTable()
+                    && !beforeRowTrigger(capture, session);
             if (copyFirst || copyIntoNewTable) {
                 try {
                     copies.put(capture.number(), CaptureSql.copyFirst(capture));
@@ -240,9 +242,14 @@ final class RunCapture {
      * trigger fires on its table, since that trigger may change any of them.
      */
     private static List<String> assignedColumns(PlannedCapture capture, RunSession session) {
-        boolean rewritten = session.firingTriggers().stream().anyMatch(t -> t.table().equals(capture.table().qualified())
-                && t.fires().startsWith("BEFORE") && t.fires().contains("UPDATE") && t.fires().endsWith("ROW"));
-        return capture.kind() != StatementKind.UPDATE || rewritten ? null : capture.write().updatedColumns().stream().sorted().toList();
+        return capture.kind() != StatementKind.UPDATE || beforeRowTrigger(capture, session) ? null
+                : capture.write().updatedColumns().stream().sorted().toList();
+    }
+
+    /** Whether a BEFORE row trigger for the statement's kind fires on its table: it may change or skip any row. */
+    private static boolean beforeRowTrigger(PlannedCapture capture, RunSession session) {
+        return session.firingTriggers().stream().anyMatch(t -> t.table().equals(capture.table().qualified())
+                && t.fires().startsWith("BEFORE") && t.fires().contains(capture.kind().name()) && t.fires().endsWith("ROW"));
     }
 
     /**
