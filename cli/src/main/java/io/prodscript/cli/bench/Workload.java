@@ -42,9 +42,9 @@ record Workload(String name, String script, String priorBackup, String captureSq
         String capture = "CREATE TABLE " + RESCUE_TABLE + " AS\nSELECT bench.*, 1 AS prodscript_statement\nFROM bench\nWHERE grp = 0\n;\n"
                 + PROTECT
                 + "WITH " + changed + " AS (\n" + delete + "\nRETURNING bench.\"id\"\n)\nSELECT count(*), count(*) FILTER (WHERE"
-                + " NOT EXISTS (SELECT 1 FROM " + RESCUE_TABLE + " AS saved WHERE saved.\"prodscript_statement\" = 1 AND"
-                + " saved.\"id\" = " + changed + ".\"id\")), min(" + changed + ".\"id\")::text, max(" + changed + ".\"id\")::text"
-                + " FROM " + changed + ";";
+                + " saved.\"id\" IS NULL), min(" + changed + ".\"id\")::text, max(" + changed + ".\"id\")::text FROM " + changed
+                + " LEFT JOIN (SELECT \"id\" FROM " + RESCUE_TABLE + " WHERE \"prodscript_statement\" = 1) AS saved ON saved.\"id\" = "
+                + changed + ".\"id\";";
         return new Workload("DELETE", delete + ";", backup("grp = 0") + delete + ";", capture);
     }
 

@@ -81,16 +81,21 @@ final class CaptureSql {
      * those are not among the rows saved for it. Both sides are sets of distinct keys, so equal counts and no
      * unsaved row mean it changed exactly the rows saved. With {@code keyRange}, the row also holds the smallest and
      * largest key changed (as text), which are then those saved: no second pass over the rescue table for them.
+     *
+     * <p>The changed rows are matched with the saved ones by an outer join, which the planner runs as a hash or merge
+     * join however many rows there are; a {@code NOT EXISTS} inside the aggregate's filter would be a subquery run
+     * once per changed row, each scanning the rescue table.
      */
     static String checkedRun(PlannedCapture capture, boolean keyRange) {
         List<String> keys = capture.keyColumns();
         String returned = String.join(", ", keys.stream().map(k -> capture.write().reference() + "." + Sql.quote(k)).toList());
-        String range = keyRange ? ", min(" + CHANGED + "." + Sql.quote(keys.get(0)) + ")::text, max(" + CHANGED + "."
-                + Sql.quote(keys.get(0)) + ")::text" : "";
+        String first = CHANGED + "." + Sql.quote(keys.get(0));
+        String range = keyRange ? ", min(" + first + ")::text, max(" + first + ")::text" : "";
         return "WITH " + CHANGED + " AS (\n" + capture.write().textWithoutReturning() + "\nRETURNING " + returned + "\n)\n"
-                + "SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM " + capture.qualifiedRescueTable()
-                + " AS saved WHERE saved." + Sql.quote(RescueTableNames.STATEMENT_COLUMN) + " = " + capture.number()
-                + " AND " + Sql.sameKey("saved", CHANGED, keys) + "))" + range + " FROM " + CHANGED;
+                + "SELECT count(*), count(*) FILTER (WHERE saved." + Sql.quote(keys.get(0)) + " IS NULL)" + range
+                + " FROM " + CHANGED + " LEFT JOIN (SELECT " + Sql.columns(keys) + " FROM " + capture.qualifiedRescueTable()
+                + " WHERE " + Sql.quote(RescueTableNames.STATEMENT_COLUMN) + " = " + capture.number() + ") AS saved ON "
+                + Sql.sameKey("saved", CHANGED, keys);
     }
 
     /** A rescue table for the rows a foreign key reaches: like the referencing table, plus the statement column. */
