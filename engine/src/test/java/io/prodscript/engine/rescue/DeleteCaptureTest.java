@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
 class DeleteCaptureTest {
     private static final String COLUMNS = "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum)"
             + " FROM pg_attribute WHERE attrelid = CAST('%s' AS regclass) AND attnum > 0 AND NOT attisdropped";
-    private TestDatabase db;
-    private Rescue rescue;
+    /** A database of its own for each test: JUnit makes a new instance per test. */
+    private final TestDatabase db = TestDatabase.create();
+    private final Rescue rescue = new Rescue(db);
 
     @BeforeEach
     void createData() {
-        db = TestDatabase.create();
         db.execute("""
                 CREATE DOMAIN positive AS int CHECK (VALUE > 0);
                 CREATE TABLE parcels (id int PRIMARY KEY, code varchar(12) NOT NULL DEFAULT 'x', weight numeric(8,3),
@@ -37,7 +37,6 @@ class DeleteCaptureTest {
                 INSERT INTO parcels (id, code, weight, sizes, sent, units, locked)
                   SELECT g, 'P' || g, g / 7.0, ARRAY[g, g + 1], now(), g, g % 4 = 0 FROM generate_series(1, 50) g;
                 """);
-        rescue = new Rescue(db);
     }
 
     @Test
