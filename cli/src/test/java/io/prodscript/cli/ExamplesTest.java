@@ -34,6 +34,8 @@ class ExamplesTest {
         for (String example : examples) {
             try (DemoDatabase database = DemoDatabase.start()) {
                 database.load(ROOT.resolve(DemoCommand.SHOP));
+                // As the demo does: a run needs the ledger installed on its target.
+                engine.install(database.target(), database.credentials());
                 RunResult result = rehearse(engine, database, example, Mode.REHEARSE);
                 if (example.equals(DemoCommand.LOAD_TEST)) {
                     assertEquals(RunStatus.FAILED, result.status(), example + " shows a failing check");
