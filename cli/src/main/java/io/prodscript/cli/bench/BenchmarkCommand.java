@@ -14,19 +14,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Measures what rescue costs, on one embedded PostgreSQL: the same scripts run by the machine's psql (no capture)
- * and by the engine with rescue, each from freshly rebuilt data, after one warm-up round at a tenth of the size;
- * each figure is the median of several rounds, because a two-core machine's disk makes single timings vary widely.
- * It prints figures; it is not a test and asserts nothing except that every run commits and the reversal restores
- * the table exactly.
+ * Measures what rescue costs, on one embedded PostgreSQL: each script run by the machine's psql (nothing saved), by
+ * psql after a prior backup of the rows it will change (what teams do by hand), by psql sending the engine's own
+ * capture SQL, and by the engine with rescue; each from freshly rebuilt data, in an order that rotates every round,
+ * after one warm-up round at a tenth of the size. Each figure is the median of several rounds, because a two-core
+ * machine's disk makes single timings vary widely. It prints figures and the server settings they were taken with;
+ * it is not a test and asserts nothing except that every run commits, that the rows saved are the rows changed, and
+ * that the reversal restores the table exactly.
  */
 @Command(name = "benchmark", description = {
     "Times UPDATE and DELETE of --rows rows (of twice as many), --statements single-row UPDATEs, and the reversal of "
             + "the UPDATE run: psql against the engine with rescue, on an embedded PostgreSQL started for the purpose.",
     "Also reports the JVM's peak used heap for --rows and --heap-rows changed rows, and the planning figures: lint of "
             + "--statements statements in a new JVM (cold) and in this one (warm), lint of one statement and rehearse of "
-            + "a one-row script, each a whole command in a new JVM. The full size takes minutes; --planning-only takes "
-            + "seconds and needs no psql."})
+            + "a one-row script, each a whole command in a new JVM. The full size takes many minutes; --planning-only "
+            + "takes seconds and needs no psql.",
+    "Each script is also run by psql after a prior backup (CREATE TABLE … AS SELECT … WHERE <its condition>) and as "
+            + "the engine's capture SQL sent by psql; the order of the four rotates every round."})
 public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "1000000", paramLabel = "N",
             description = "Rows the large UPDATE and DELETE change; the table has twice as many (default: ${DEFAULT-VALUE}).")
@@ -50,6 +54,17 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--planning-only", description = "Measure only the planning figures (lint and one-row rehearse).")
     boolean planningOnly;
 
+    @Option(names = "--production-like", description = "Run the server as production does: fsync, synchronous_commit"
+            + " and full_page_writes on, shared_buffers 2GB (default: the embedded server's, which skip flushing to disk).")
+    boolean productionLike;
+
+    /** The goals on a two-core machine. */
+    static final double UPDATE_GOAL = 1.3;
+    static final double DELETE_GOAL = 1.05;
+    static final double MANY_GOAL = 1.5;
+    static final double REVERSAL_GOAL = 1.5;
+    static final long MANY_HEAP_GOAL_BYTES = 64L * 1024 * 1024;
+
     @Spec
     CommandSpec spec;
 
@@ -57,10 +72,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("prodscript-benchmark");
-        try (BenchDatabase database = BenchDatabase.start()) {
+        try (BenchDatabase database = BenchDatabase.start(productionLike)) {
             Measurements measurements = new Measurements(database, new PsqlClient(psql, database.port(), work), new EngineRunner(database));
             out.printf("PostgreSQL %s (embedded), %d processors, JVM max heap %s%n", database.serverVersion(),
                     Runtime.getRuntime().availableProcessors(), megabytes(Runtime.getRuntime().maxMemory()));
+            out.printf("Server settings (%s): %s%n", productionLike ? "production-like" : "the embedded server's defaults",
+                    database.settings());
             out.printf("Planning figures, %d round(s) …%n", repeat);
             out.flush();
             PlanningBenchmark.Figures planning = new PlanningBenchmark(work, database).measure(statements, repeat);
@@ -70,15 +87,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
             }
             out.println("Warming up at a tenth of the size …");
             out.flush();
-            measurements.all(Math.max(1, rows / 10), Math.max(1, statements / 10));
-            List<Measurements.Figures> rounds = new ArrayList<>();
+            measurements.round(Math.max(1, rows / 10), Math.max(1, statements / 10), 0);
+            List<List<Measurements.Figures>> rounds = new ArrayList<>();
             for (int round = 1; round <= repeat; round++) {
                 out.printf("Round %d of %d: %,d rows changed of %,d; %,d single-row statements …%n", round, repeat, rows,
                         2 * rows, statements);
                 out.flush();
-                rounds.add(measurements.all(rows, statements));
+                rounds.add(measurements.round(rows, statements, round));
             }
-            Measurements.Figures figures = Measurements.Figures.median(rounds);
+            List<Measurements.Figures> figures = Measurements.medians(rounds);
             long large = heapRows != null ? heapRows : 10 * rows;
             out.printf("Measuring the heap for %,d changed rows …%n", large);
             out.flush();
@@ -91,22 +108,58 @@ public final class BenchmarkCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void print(PrintWriter out, Measurements.Figures f, long large, long largeHeap) {
+    private void print(PrintWriter out, List<Measurements.Figures> f, long large, long largeHeap) {
+        Measurements.Figures update = f.get(0);
+        Measurements.Figures delete = f.get(1);
+        Measurements.Figures many = f.get(2);
+        List<String> names = List.of(String.format("UPDATE of %,d rows", rows), String.format("DELETE of %,d rows", rows),
+                String.format("%,d single-row UPDATEs", statements));
         out.println();
-        out.printf("Medians of %d round(s):%n", repeat);
-        out.printf("%-44s %10s %10s %8s %8s%n", "", "psql", "engine", "ratio", "target");
-        row(out, String.format("UPDATE of %,d rows", rows), f.updatePsql(), f.updateEngine().elapsed(), 1.5);
-        row(out, String.format("DELETE of %,d rows", rows), f.deletePsql(), f.deleteEngine().elapsed(), 1.3);
-        row(out, String.format("%,d single-row UPDATEs", statements), f.manyPsql(), f.manyEngine().elapsed(), 1.5);
-        out.printf("%-44s %10s %10s %8.2f %8s%n", "reversal of the UPDATE run (vs forward run)",
-                seconds(f.updateEngine().elapsed()), seconds(f.reversal().elapsed()),
-                ratio(f.reversal().elapsed(), f.updateEngine().elapsed()), "<= 1.5");
-        out.printf("(planning the %,d-statement script took %s before its run; planning is not part of a run)%n",
-                statements, seconds(f.manyPlanning()));
+        out.printf("Wall times, medians of %d round(s) (engine: its run; planning before it, apart):%n", repeat);
+        out.printf("%-32s", "");
+        for (Measurements.Variant variant : Measurements.Variant.values()) {
+            out.printf(" %13s", variant.label);
+        }
+        out.printf(" %13s%n", "planning");
+        for (int w = 0; w < f.size(); w++) {
+            out.printf("%-32s", names.get(w));
+            for (Measurements.Variant variant : Measurements.Variant.values()) {
+                out.printf(" %13s", seconds(f.get(w).time(variant)));
+            }
+            out.printf(" %13s%n", seconds(f.get(w).planning()));
+        }
         out.println();
-        out.printf("JVM heap, peak used above the level before the run: %,d rows changed: %s; %,d rows changed: %s%n",
-                rows, megabytes(f.updateEngine().heapPeakBytes()), large, megabytes(largeHeap));
+        out.printf("%-72s %8s %8s %8s%n", "Ratios", "measured", "goal", "");
+        goal(out, names.get(0) + ": engine / psql", ratio(update, Measurements.Variant.PSQL), UPDATE_GOAL);
+        goal(out, names.get(1) + ": engine / prior backup", ratio(delete, Measurements.Variant.PRIOR_BACKUP), DELETE_GOAL);
+        goal(out, names.get(2) + ": engine / psql", ratio(many, Measurements.Variant.PSQL), MANY_GOAL);
+        goal(out, "reversal of the UPDATE run / the UPDATE run", (double) update.reversal().toNanos()
+                / update.time(Measurements.Variant.ENGINE).toNanos(), REVERSAL_GOAL);
+        for (int w = 0; w < f.size(); w++) {
+            info(out, names.get(w) + ": engine / prior backup", ratio(f.get(w), Measurements.Variant.PRIOR_BACKUP));
+            info(out, names.get(w) + ": engine / capture SQL by psql (engine's own work)", ratio(f.get(w), Measurements.Variant.CAPTURE_SQL));
+            info(out, names.get(w) + ": capture SQL / psql (PostgreSQL's cost of saving)",
+                    (double) f.get(w).time(Measurements.Variant.CAPTURE_SQL).toNanos() / f.get(w).time(Measurements.Variant.PSQL).toNanos());
+        }
+        out.println();
+        out.printf(Locale.ROOT, "%-72s %8s %8s %8s%n", "JVM heap, peak used during the run above the level before it", "", "", "");
+        out.printf(Locale.ROOT, "%-72s %8s %8s %8s%n", names.get(2), megabytes(many.heap()), "<= " + megabytes(MANY_HEAP_GOAL_BYTES),
+                many.heap() <= MANY_HEAP_GOAL_BYTES ? "met" : "MISSED");
+        out.printf(Locale.ROOT, "%-72s %8s%n", String.format("%,d rows changed", rows), megabytes(update.heap()));
+        out.printf(Locale.ROOT, "%-72s %8s%n", String.format("%,d rows changed", large), megabytes(largeHeap));
         out.flush();
+    }
+
+    private static double ratio(Measurements.Figures figures, Measurements.Variant against) {
+        return (double) figures.time(Measurements.Variant.ENGINE).toNanos() / figures.time(against).toNanos();
+    }
+
+    private static void goal(PrintWriter out, String what, double ratio, double goal) {
+        out.printf(Locale.ROOT, "%-72s %8.2f %8s %8s%n", what, ratio, "<= " + goal, ratio <= goal ? "met" : "MISSED");
+    }
+
+    private static void info(PrintWriter out, String what, double ratio) {
+        out.printf(Locale.ROOT, "%-72s %8.2f%n", what, ratio);
     }
 
     private void print(PrintWriter out, PlanningBenchmark.Figures f) {
@@ -125,15 +178,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
     private static void goal(PrintWriter out, String what, Duration measured, Duration goal) {
         out.printf(Locale.ROOT, "%-44s %10s %10s %8s%n", what, seconds(measured), "<= " + seconds(goal),
                 measured.compareTo(goal) <= 0 ? "met" : "MISSED");
-    }
-
-    private static void row(PrintWriter out, String what, Duration psqlTime, Duration engineTime, double target) {
-        out.printf(Locale.ROOT, "%-44s %10s %10s %8.2f %8s%n", what, seconds(psqlTime), seconds(engineTime),
-                ratio(engineTime, psqlTime), "<= " + target);
-    }
-
-    private static double ratio(Duration a, Duration b) {
-        return (double) a.toNanos() / b.toNanos();
     }
 
     private static String seconds(Duration d) {

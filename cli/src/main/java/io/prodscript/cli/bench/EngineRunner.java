@@ -28,8 +28,9 @@ final class EngineRunner {
      * @param runId          the run, for its reversal
      * @param elapsed        from the start of {@code run()} to its return: connecting, capture, statements, commit
      * @param heapPeakBytes  the JVM's used heap at its highest during the run, above the level before it
+     * @param rescueTable    the rescue table of its first statement, null when it saved nothing
      */
-    record Timed(String runId, Duration elapsed, long heapPeakBytes) {
+    record Timed(String runId, Duration elapsed, long heapPeakBytes, String rescueTable) {
     }
 
     Plan plan(String name, String sql) {
@@ -62,6 +63,8 @@ final class EngineRunner {
         if (result.status() != RunStatus.COMMITTED) {
             throw new IllegalStateException(request.plan().scriptPath() + " did not commit: " + result.failure().describe());
         }
-        return new Timed(result.runId(), elapsed, heap.peakAboveBaseline());
+        String rescueTable = result.rescue() == null || result.rescue().captures().isEmpty() ? null
+                : result.rescue().captures().get(0).rescueTable();
+        return new Timed(result.runId(), elapsed, heap.peakAboveBaseline(), rescueTable);
     }
 }

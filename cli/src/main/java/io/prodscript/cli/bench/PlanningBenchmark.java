@@ -39,7 +39,7 @@ final class PlanningBenchmark {
     }
 
     Figures measure(int statements, int repeat) throws IOException, InterruptedException {
-        String many = Workload.singleRowUpdates(statements, 2L * statements);
+        String many = Workload.singleRowUpdates(statements, 2L * statements).script();
         Path manyScript = Files.writeString(work.resolve("many.sql"), many);
         Path oneScript = Files.writeString(work.resolve("one.sql"), "UPDATE bench SET v = v + 1 WHERE id = 1;\n");
         try {

@@ -47,16 +47,17 @@ final class CapturePlanner {
                 writes.put(statement.number(), reading.write());
             }
         }
-        // Scripts of thousands of statements name few tables: each is looked up once.
+        // Scripts of thousands of statements name few tables: each is looked up and checked once.
         Map<String, Optional<CatalogTable>> resolved = new HashMap<>();
         Map<Integer, CatalogTable> tables = new HashMap<>();
+        Map<Long, Optional<String>> unsaveable = new HashMap<>();
         for (WriteStatement write : writes.values()) {
             resolved.computeIfAbsent(write.writtenTable(), catalog::resolve)
                     .ifPresentOrElse(table -> tables.put(write.planned().number(), table),
                             () -> problems.put(write.planned().number(), "table " + write.writtenTable() + " does not exist"));
             CatalogTable table = tables.get(write.planned().number());
             if (table != null) {
-                catalog.unsaveable(table).ifPresent(why -> problems.put(write.planned().number(), why));
+                unsaveable.computeIfAbsent(table.oid(), oid -> catalog.unsaveable(table)).ifPresent(why -> problems.put(write.planned().number(), why));
             }
         }
         Map<Long, List<String>> keys = chooseKeys(List.copyOf(writes.values()), tables, problems);

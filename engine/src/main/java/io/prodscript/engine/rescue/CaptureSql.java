@@ -54,33 +54,48 @@ final class CaptureSql {
     }
 
     /**
-     * Copies the rows an UPDATE or DELETE will change, before it runs: what servers before PostgreSQL 18 get for an
-     * UPDATE, and every statement whose foreign keys reach other tables (their rows must be saved before the
-     * statement changes them). The copy reads the same snapshot the statement will (REPEATABLE READ), so the
-     * statement finds exactly these rows, or fails with a serialization error when another transaction changed one
-     * of them meanwhile; {@link #checkedRun} then proves it. The query is the statement's own text
-     * ({@link CopyFirstText}).
+     * Copies the rows an UPDATE or DELETE will change, before it runs: what a DELETE gets when it is the first to use
+     * its rescue table, servers before PostgreSQL 18 for an UPDATE, and every statement whose foreign keys reach
+     * other tables (their rows must be saved before the statement changes them). The copy reads the same snapshot the
+     * statement will (REPEATABLE READ), so the statement finds exactly these rows, or fails with a serialization error
+     * when another transaction changed one of them meanwhile; {@link #checkedRun} then proves it. The query is the
+     * statement's own text ({@link CopyFirstText}).
+     *
+     * <p>A statement that is the first to use its rescue table creates it with the copy ({@code CREATE TABLE … AS}):
+     * the columns of {@code <target>.*} keep their types, and the rows are written in bulk rather than through the
+     * ordinary insert path, which makes saving a large DELETE cost about what a backup copy made beforehand costs.
+     * Like {@code LIKE}, it takes no constraint, default, index or generated expression; saved rows come from the
+     * table, so they need none.
      *
      * @throws io.prodscript.engine.Refusal when the statement's pieces cannot be cut from its text exactly
      */
     static String copyFirst(PlannedCapture capture) {
-        return "INSERT INTO " + capture.qualifiedRescueTable() + "\n" + CopyFirstText.rowsToChange(
-                capture.write().textWithoutReturning(), capture.write().planned().line(), capture.write().reference(),
-                capture.number());
+        String rows = CopyFirstText.rowsToChange(capture.write().textWithoutReturning(), capture.write().planned().line(),
+                capture.write().reference(), capture.number());
+        return (capture.createsTable() ? "CREATE TABLE " + capture.qualifiedRescueTable() + " AS\n"
+                : "INSERT INTO " + capture.qualifiedRescueTable() + "\n") + rows;
     }
 
     /**
      * Runs a statement whose rows were copied first, returning one row: how many rows it changed, and how many of
      * those are not among the rows saved for it. Both sides are sets of distinct keys, so equal counts and no
-     * unsaved row mean it changed exactly the rows saved.
+     * unsaved row mean it changed exactly the rows saved. With {@code keyRange}, the row also holds the smallest and
+     * largest key changed (as text), which are then those saved: no second pass over the rescue table for them.
+     *
+     * <p>The changed rows are matched with the saved ones by an outer join, which the planner runs as a hash or merge
+     * join however many rows there are; a {@code NOT EXISTS} inside the aggregate's filter would be a subquery run
+     * once per changed row, each scanning the rescue table.
      */
-    static String checkedRun(PlannedCapture capture) {
+    static String checkedRun(PlannedCapture capture, boolean keyRange) {
         List<String> keys = capture.keyColumns();
         String returned = String.join(", ", keys.stream().map(k -> capture.write().reference() + "." + Sql.quote(k)).toList());
+        String first = CHANGED + "." + Sql.quote(keys.get(0));
+        String range = keyRange ? ", min(" + first + ")::text, max(" + first + ")::text" : "";
         return "WITH " + CHANGED + " AS (\n" + capture.write().textWithoutReturning() + "\nRETURNING " + returned + "\n)\n"
-                + "SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM " + capture.qualifiedRescueTable()
-                + " AS saved WHERE saved." + Sql.quote(RescueTableNames.STATEMENT_COLUMN) + " = " + capture.number()
-                + " AND " + Sql.sameKey("saved", CHANGED, keys) + ")) FROM " + CHANGED;
+                + "SELECT count(*), count(*) FILTER (WHERE saved." + Sql.quote(keys.get(0)) + " IS NULL)" + range
+                + " FROM " + CHANGED + " LEFT JOIN (SELECT " + Sql.columns(keys) + " FROM " + capture.qualifiedRescueTable()
+                + " WHERE " + Sql.quote(RescueTableNames.STATEMENT_COLUMN) + " = " + capture.number() + ") AS saved ON "
+                + Sql.sameKey("saved", CHANGED, keys);
     }
 
     /** A rescue table for the rows a foreign key reaches: like the referencing table, plus the statement column. */
@@ -101,26 +116,12 @@ final class CaptureSql {
     }
 
     /**
-     * The smallest and largest key each statement saved into a rescue table, as rows (statement, smallest, largest).
-     * A key is shown as text: the value itself for a one-column key, the row {@code (a,b)} for a composite key;
-     * keys are ordered column by column in their types' own order, which every type a unique index accepts has.
-     * A table only one statement saved into is scanned twice, once for each extreme; a shared table is sorted.
-     *
-     * @param statements the statements that saved rows into the table
+     * The smallest and largest one-column integer key each statement saved into a rescue table, as rows (statement,
+     * smallest, largest) with the keys as text: one pass over the table, however many statements share it.
      */
-    static String keyRanges(String rescueTable, List<String> keys, List<Integer> statements) {
-        String key = (keys.size() == 1 ? Sql.quote(keys.get(0)) : "ROW(" + Sql.columns(keys) + ")") + "::text";
+    static String keyRanges(String rescueTable, String key) {
         String statement = Sql.quote(RescueTableNames.STATEMENT_COLUMN);
-        String ascending = Sql.columns(keys);
-        String descending = String.join(", ", keys.stream().map(k -> Sql.quote(k) + " DESC").toList());
-        if (statements.size() == 1) {
-            return "SELECT " + statements.get(0) + ", (SELECT " + key + " FROM " + rescueTable + " ORDER BY " + ascending
-                    + " LIMIT 1), (SELECT " + key + " FROM " + rescueTable + " ORDER BY " + descending + " LIMIT 1)";
-        }
-        return "SELECT first." + statement + ", first.key, last.key"
-                + " FROM (SELECT DISTINCT ON (" + statement + ") " + statement + ", " + key + " AS key FROM " + rescueTable
-                + " ORDER BY " + statement + ", " + ascending + ") AS first"
-                + " JOIN (SELECT DISTINCT ON (" + statement + ") " + statement + ", " + key + " AS key FROM " + rescueTable
-                + " ORDER BY " + statement + ", " + descending + ") AS last USING (" + statement + ")";
+        return "SELECT " + statement + ", min(" + Sql.quote(key) + ")::text, max(" + Sql.quote(key) + ")::text FROM "
+                + rescueTable + " GROUP BY " + statement;
     }
 }

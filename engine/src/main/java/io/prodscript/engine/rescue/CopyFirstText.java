@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.BooleanValue;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.LongValue;
@@ -48,7 +49,8 @@ final class CopyFirstText {
      * @param text      the statement without its RETURNING clause
      * @param line      its line, for messages
      * @param reference how it refers to its target (alias or table name)
-     * @param statement the statement's number, selected after {@code <reference>.*} for the rescue table
+     * @param statement the statement's number, selected after {@code <reference>.*} as the rescue table's statement
+     *                  column, so the query can also create the rescue table ({@code CREATE TABLE … AS})
      * @throws Refusal when the pieces cannot be cut from the text exactly
      */
     static String rowsToChange(String text, int line, String reference, int statement) {
@@ -68,7 +70,8 @@ final class CopyFirstText {
         if (shape.condition() != null) {
             boundaries.add(WHERE);
         }
-        Cutter cutter = new Cutter(text, line, parsed instanceof Update, shape, reference, ", " + statement, expected, boundaries);
+        Cutter cutter = new Cutter(text, line, parsed instanceof Update, shape, reference,
+                ", " + statement + " AS " + RescueTableNames.STATEMENT_COLUMN, expected, boundaries);
         return cutter.cut(new ArrayList<>(), 0)
                 .orElseThrow(() -> new Refusal("rescue cannot cut this statement's condition from its text exactly, so"
                         + " it cannot copy the rows it will change first; simplify the statement (or run it on"
@@ -136,7 +139,8 @@ final class CopyFirstText {
             condition = new ExistsExpression().withRightExpression(new ParenthesedSelect().withSelect(joined));
         }
         PlainSelect copy = new PlainSelect()
-                .addSelectItems(new AllTableColumns(new Table(reference)), new LongValue(statement))
+                .addSelectItems(new AllTableColumns(new Table(reference)))
+                .addSelectItem(new LongValue(statement), new Alias(RescueTableNames.STATEMENT_COLUMN, true))
                 .withFromItem(shape.target()).withWhere(condition);
         copy.setWithItemsList(parsed instanceof Update u ? u.getWithItemsList() : ((Delete) parsed).getWithItemsList());
         // Printed and parsed again, so it compares with the candidates' trees printed the same way.

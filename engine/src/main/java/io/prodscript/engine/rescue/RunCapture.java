@@ -35,6 +35,8 @@ final class RunCapture {
     /** The copy-first query of each statement saved before it runs, by statement number. */
     private final Map<Integer, String> copies = new HashMap<>();
     private final Map<Integer, Long> rowsAffected = new HashMap<>();
+    /** Whether a table's chosen key is one integer column, by table oid: then the manifest shows key ranges. */
+    private final Map<Long, Boolean> integerKeys = new HashMap<>();
     private final List<SavedChanges> saved = new ArrayList<>();
     private Instant expiresAt;
 
@@ -61,13 +63,22 @@ final class RunCapture {
         boolean returningOld = method == CaptureMethod.AUTOMATIC && serverVersion(session.handle()) >= RETURNING_OLD_SINCE;
         for (PlannedCapture capture : result.captures()) {
             planned.put(capture.number(), capture);
+            integerKeys.computeIfAbsent(capture.table().oid(), oid -> integerKey(session.handle(), capture));
             boolean copyFirst = !capture.cascades().isEmpty() || capture.kind() == StatementKind.UPDATE && !returningOld;
-            if (copyFirst) {
+            // A DELETE that creates its rescue table saves fastest by creating it with the copy. In one pass instead: a
+            // DELETE that shares one (its proof would scan the shared table once per statement), and one whose table
+            // has a BEFORE DELETE row trigger (which may skip rows the copy cannot know of).
+            boolean copyIntoNewTable = capture.kind() == StatementKind.DELETE && capture.createsTable()
+                    && !beforeRowTrigger(capture, session);
+            if (copyFirst || copyIntoNewTable) {
                 try {
                     copies.put(capture.number(), CaptureSql.copyFirst(capture));
                 } catch (Refusal refusal) {
-                    return Optional.of(new Failure(capture.number(), capture.write().planned().line(),
-                            refusal.getMessage().replaceFirst("^line \\d+: ", "")));
+                    if (copyFirst) {
+                        return Optional.of(new Failure(capture.number(), capture.write().planned().line(),
+                                refusal.getMessage().replaceFirst("^line \\d+: ", "")));
+                    }
+                    // Its text cannot be cut exactly: saved in one pass, as safely, only slower.
                 }
             }
         }
@@ -86,21 +97,26 @@ final class RunCapture {
 
     private long capture(PlannedCapture capture, RunSession session) throws SQLException {
         Handle handle = session.handle();
-        if (capture.createsTable()) {
-            create(handle, capture.qualifiedRescueTable(), CaptureSql.createTable(capture), capture, null);
-        }
         String copy = copies.get(capture.number());
         if (copy == null) {
+            if (capture.createsTable()) {
+                create(handle, capture.qualifiedRescueTable(), CaptureSql.createTable(capture), capture, null);
+            }
             long rows = session.execute(CaptureSql.singlePass(capture));
-            saved.add(new SavedChanges(capture, rows, List.of()));
+            saved.add(new SavedChanges(capture, rows, List.of(), null));
             return rows;
         }
+        // A copy that creates its rescue table (CREATE TABLE … AS) counts the rows it copied like an INSERT.
         long copied = session.execute(copy);
+        if (capture.createsTable()) {
+            protect(handle, capture.qualifiedRescueTable(), capture, null);
+        }
         List<Long> reached = new ArrayList<>();
         for (CascadeCapture cascade : capture.cascades()) {
             reached.add(saveCascade(session, capture, cascade));
         }
-        List<String> outcome = session.firstRow(CaptureSql.checkedRun(capture));
+        boolean keyRange = integerKeys.get(capture.table().oid());
+        List<String> outcome = session.firstRow(CaptureSql.checkedRun(capture, keyRange));
         long rows = Long.parseLong(outcome.get(0));
         long unsaved = Long.parseLong(outcome.get(1));
         if (rows != copied || unsaved > 0) {
@@ -109,7 +125,7 @@ final class RunCapture {
                     + " but it changed " + rows + ", " + unsaved + " of them not among those saved; its condition or a"
                     + " trigger does not give the same rows twice, so its changes cannot be saved exactly");
         }
-        saved.add(new SavedChanges(capture, rows, reached));
+        saved.add(new SavedChanges(capture, rows, reached, keyRange && rows > 0 ? outcome.subList(2, 4) : null));
         return rows;
     }
 
@@ -129,21 +145,31 @@ final class RunCapture {
         return session.execute(CaptureSql.saveCascade(cascade, capture.number()));
     }
 
-    /** Creates a rescue table no wider open than its source: nobody but its owner reads it, whatever the defaults. */
+    /** Creates an empty rescue table, then {@link #protect}s it. */
     private void create(Handle handle, String rescueTable, String createSql, PlannedCapture capture,
                         CascadeCapture cascade) throws SQLException {
         Sql.execute(handle, createSql);
-        describe(handle, rescueTable, capture, cascade);
-        List<String> grantees = handle.createQuery("""
-                        SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
-                          FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) AS a
-                          LEFT JOIN pg_roles r ON r.oid = a.grantee
-                         WHERE c.oid = to_regclass(:table) AND a.grantee <> c.relowner""")
-                .bind("table", rescueTable).mapTo(String.class).list();
-        List<String> revoked = new ArrayList<>(List.of("PUBLIC"));
-        grantees.stream().filter(g -> !g.equals("PUBLIC")).forEach(revoked::add);
-        Sql.execute(handle, "REVOKE ALL ON " + rescueTable + " FROM " + String.join(", ", revoked));
-        Sql.execute(handle, "ALTER TABLE " + rescueTable + " ENABLE ROW LEVEL SECURITY");
+        protect(handle, rescueTable, capture, cascade);
+    }
+
+    /**
+     * Makes a new rescue table no wider open than its source: nobody but its owner reads it, whatever the defaults;
+     * and gives it its comment. One query finds the roles default privileges granted it to and quotes the comment
+     * server-side; one round trip then sends the three commands.
+     */
+    private void protect(Handle handle, String rescueTable, PlannedCapture capture, CascadeCapture cascade) throws SQLException {
+        // COMMENT takes no parameters; format(%L) quotes the text server-side, whatever the script path contains.
+        String commands = handle.createQuery("""
+                        SELECT format('COMMENT ON TABLE %s IS %L; REVOKE ALL ON %s FROM %s; ALTER TABLE %s ENABLE ROW LEVEL SECURITY',
+                                      :table, :comment, :table,
+                                      concat_ws(', ', 'PUBLIC', (SELECT string_agg(DISTINCT quote_ident(r.rolname), ', ')
+                                         FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) AS a
+                                         JOIN pg_roles r ON r.oid = a.grantee
+                                        WHERE c.oid = to_regclass(:table) AND a.grantee <> c.relowner)),
+                                      :table)""")
+                .bind("table", rescueTable).bind("comment", comment(capture, cascade))
+                .mapTo(String.class).one();
+        Sql.execute(handle, commands);
     }
 
     /** Records the manifest and the rescue tables in the ledger, in the run's transaction. */
@@ -190,7 +216,7 @@ final class RunCapture {
                 continue;
             }
             PlannedCapture c = s.capture();
-            List<String> range = keyRanges.get(statement.number());
+            List<String> range = s.keyRange() != null ? s.keyRange() : keyRanges.get(statement.number());
             entries.add(new RescueManifest.Entry(statement.number(), statement.line(), statement.kind(),
                     c.table().qualified(), rows, c.qualifiedRescueTable(), c.keyColumns(), s.rows(),
                     range == null ? null : range.get(0), range == null ? null : range.get(1), expiresAt,
@@ -216,23 +242,27 @@ final class RunCapture {
      * trigger fires on its table, since that trigger may change any of them.
      */
     private static List<String> assignedColumns(PlannedCapture capture, RunSession session) {
-        boolean rewritten = session.firingTriggers().stream().anyMatch(t -> t.table().equals(capture.table().qualified())
-                && t.fires().startsWith("BEFORE") && t.fires().contains("UPDATE") && t.fires().endsWith("ROW"));
-        return capture.kind() != StatementKind.UPDATE || rewritten ? null : capture.write().updatedColumns().stream().sorted().toList();
+        return capture.kind() != StatementKind.UPDATE || beforeRowTrigger(capture, session) ? null
+                : capture.write().updatedColumns().stream().sorted().toList();
+    }
+
+    /** Whether a BEFORE row trigger for the statement's kind fires on its table: it may change or skip any row. */
+    private static boolean beforeRowTrigger(PlannedCapture capture, RunSession session) {
+        return session.firingTriggers().stream().anyMatch(t -> t.table().equals(capture.table().qualified())
+                && t.fires().startsWith("BEFORE") && t.fires().contains(capture.kind().name()) && t.fires().endsWith("ROW"));
     }
 
     /**
-     * The smallest and largest saved key of every statement that saved rows, by statement number; only for a
-     * one-column integer key, whose values number rows without saying anything about them (a natural key, such as
-     * an e-mail address, is row data and stays out of the manifest).
+     * The smallest and largest saved key of every statement that saved rows and whose run did not already tell them,
+     * by statement number; only for a one-column integer key, whose values number rows without saying anything
+     * about them (a natural key, such as an e-mail address, is row data and stays out of the manifest).
      */
     private Map<Integer, List<String>> keyRanges(Handle handle) {
-        Map<String, List<SavedChanges>> byTable = new LinkedHashMap<>();
-        saved.stream().filter(s -> s.rows() > 0 && integerKey(handle, s.capture()))
-                .forEach(s -> byTable.computeIfAbsent(s.capture().qualifiedRescueTable(), t -> new ArrayList<>()).add(s));
+        Map<String, String> keyByTable = new LinkedHashMap<>();
+        saved.stream().filter(s -> s.rows() > 0 && s.keyRange() == null && integerKeys.get(s.capture().table().oid()))
+                .forEach(s -> keyByTable.putIfAbsent(s.capture().qualifiedRescueTable(), s.capture().keyColumns().get(0)));
         Map<Integer, List<String>> ranges = new HashMap<>();
-        byTable.forEach((table, savers) -> handle.createQuery(CaptureSql.keyRanges(table, savers.get(0).capture().keyColumns(),
-                        savers.stream().map(s -> s.capture().number()).toList()))
+        keyByTable.forEach((table, key) -> handle.createQuery(CaptureSql.keyRanges(table, key))
                 .map((rs, ctx) -> Map.entry(rs.getInt(1), List.of(rs.getString(2), rs.getString(3))))
                 .forEach(e -> ranges.put(e.getKey(), e.getValue())));
         return ranges;
@@ -260,7 +290,7 @@ final class RunCapture {
     }
 
     /** The rescue table's comment says whose it is, so an operator browsing the schema needs no ledger. */
-    private void describe(Handle handle, String rescueTable, PlannedCapture capture, CascadeCapture cascade) throws SQLException {
+    private String comment(PlannedCapture capture, CascadeCapture cascade) {
         PlannedStatement statement = capture.write().planned();
         String what = cascade != null ? "rows of " + cascade.table().qualified() + " as they were before statement "
                 + statement.number() + " (line " + statement.line() + ", " + capture.kind() + " " + capture.table().qualified()
@@ -268,20 +298,19 @@ final class RunCapture {
                 : (capture.kind() == StatementKind.INSERT ? "keys of the rows inserted by" : "rows as they were before")
                 + " statement " + statement.number() + " (line " + statement.line() + ", " + capture.kind() + " "
                 + capture.table().qualified() + ") and the " + capture.kind() + " statements of that table right after it";
-        String text = "prodscript rescue table: " + what + ", column " + RescueTableNames.STATEMENT_COLUMN
+        return "prodscript rescue table: " + what + ", column " + RescueTableNames.STATEMENT_COLUMN
                 + " saying which; run " + request.runId() + ", script " + request.plan().scriptPath()
                 + " sha256 " + request.plan().checksum() + "; expires " + expiresAt;
-        // COMMENT takes no parameters; format(%L) quotes the text server-side, whatever the script path contains.
-        String sql = handle.createQuery("SELECT format('COMMENT ON TABLE %s IS %L', :table, :text)")
-                .bind("table", rescueTable).bind("text", text).mapTo(String.class).one();
-        Sql.execute(handle, sql);
     }
 
     private static int serverVersion(Handle handle) {
         return handle.createQuery("SELECT current_setting('server_version_num')::int").mapTo(Integer.class).one();
     }
 
-    /** What one statement saved: its own rows, and the rows each of its cascades reached, in the capture's order. */
-    private record SavedChanges(PlannedCapture capture, long rows, List<Long> cascaded) {
+    /**
+     * What one statement saved: its own rows, the rows each of its cascades reached, in the capture's order, and the
+     * smallest and largest key saved when its run already knows them (else null).
+     */
+    private record SavedChanges(PlannedCapture capture, long rows, List<Long> cascaded, List<String> keyRange) {
     }
 }
