@@ -33,18 +33,15 @@ record Workload(String name, String script, String priorBackup, String captureSq
     }
 
     /**
-     * Deletes every row with {@code grp = 0}: half the table. The engine copies the rows first, creating its rescue
-     * table with the copy, then deletes, proving by keys that it deleted exactly the rows copied.
+     * Deletes every row with {@code grp = 0}: half the table. The engine saves the deleted rows in the same
+     * statement, then reads the smallest and largest key saved in one pass over its rescue table.
      */
     static Workload deleteHalf() {
         String delete = "DELETE FROM bench WHERE grp = 0";
-        String changed = "prodscript_changed";
-        String capture = "CREATE TABLE " + RESCUE_TABLE + " AS\nSELECT bench.*, 1 AS prodscript_statement\nFROM bench\nWHERE grp = 0\n;\n"
-                + PROTECT
-                + "WITH " + changed + " AS (\n" + delete + "\nRETURNING bench.\"id\"\n)\nSELECT count(*), count(*) FILTER (WHERE"
-                + " saved.\"id\" IS NULL), min(" + changed + ".\"id\")::text, max(" + changed + ".\"id\")::text FROM " + changed
-                + " LEFT JOIN (SELECT \"id\" FROM " + RESCUE_TABLE + " WHERE \"prodscript_statement\" = 1) AS saved ON saved.\"id\" = "
-                + changed + ".\"id\";";
+        String capture = LIKE + PROTECT + "WITH prodscript_changed AS (\n" + delete + "\nRETURNING bench.*\n)\n"
+                + "INSERT INTO " + RESCUE_TABLE + " SELECT *, 1 FROM prodscript_changed;\n"
+                + "SELECT \"prodscript_statement\", min(\"id\")::text, max(\"id\")::text FROM " + RESCUE_TABLE
+                + " GROUP BY \"prodscript_statement\";";
         return new Workload("DELETE", delete + ";", backup("grp = 0") + delete + ";", capture);
     }
 

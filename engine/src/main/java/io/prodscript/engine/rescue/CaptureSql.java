@@ -54,17 +54,15 @@ final class CaptureSql {
     }
 
     /**
-     * Copies the rows an UPDATE or DELETE will change, before it runs: what a DELETE gets when it is the first to use
-     * its rescue table, servers before PostgreSQL 18 for an UPDATE, and every statement whose foreign keys reach
-     * other tables (their rows must be saved before the statement changes them). The copy reads the same snapshot the
-     * statement will (REPEATABLE READ), so the statement finds exactly these rows, or fails with a serialization error
-     * when another transaction changed one of them meanwhile; {@link #checkedRun} then proves it. The query is the
-     * statement's own text ({@link CopyFirstText}).
+     * Copies the rows an UPDATE or DELETE will change, before it runs: what servers before PostgreSQL 18 get for an
+     * UPDATE, and every statement whose foreign keys reach other tables (their rows must be saved before the
+     * statement changes them). The copy reads the same snapshot the statement will (REPEATABLE READ), so the
+     * statement finds exactly these rows, or fails with a serialization error when another transaction changed one of
+     * them meanwhile; {@link #checkedRun} then proves it. The query is the statement's own text ({@link CopyFirstText}).
      *
      * <p>A statement that is the first to use its rescue table creates it with the copy ({@code CREATE TABLE … AS}):
      * the columns of {@code <target>.*} keep their types, and the rows are written in bulk rather than through the
-     * ordinary insert path, which makes saving a large DELETE cost about what a backup copy made beforehand costs.
-     * Like {@code LIKE}, it takes no constraint, default, index or generated expression; saved rows come from the
+     * ordinary insert path. Like {@code LIKE}, it takes no constraint, default, index or generated expression; saved rows come from the
      * table, so they need none.
      *
      * @throws io.prodscript.engine.Refusal when the statement's pieces cannot be cut from its text exactly

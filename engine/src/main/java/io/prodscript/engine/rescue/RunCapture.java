@@ -64,21 +64,15 @@ final class RunCapture {
         for (PlannedCapture capture : result.captures()) {
             planned.put(capture.number(), capture);
             integerKeys.computeIfAbsent(capture.table().oid(), oid -> integerKey(session.handle(), capture));
+            // A plain DELETE is saved in one pass, exact by construction: measured in one run against copying first
+            // with CREATE TABLE … AS and proving the keys, the one pass was as fast or faster (docs/rescue.md).
             boolean copyFirst = !capture.cascades().isEmpty() || capture.kind() == StatementKind.UPDATE && !returningOld;
-            // A DELETE that creates its rescue table saves fastest by creating it with the copy. In one pass instead: a
-            // DELETE that shares one (its proof would scan the shared table once per statement), and one whose table
-            // has a BEFORE DELETE row trigger (which may skip rows the copy cannot know of).
-            boolean copyIntoNewTable = capture.kind() == StatementKind.DELETE && capture.createsTable()
-                    && !beforeRowTrigger(capture, session);
-            if (copyFirst || copyIntoNewTable) {
+            if (copyFirst) {
                 try {
                     copies.put(capture.number(), CaptureSql.copyFirst(capture));
                 } catch (Refusal refusal) {
-                    if (copyFirst) {
-                        return Optional.of(new Failure(capture.number(), capture.write().planned().line(),
-                                refusal.getMessage().replaceFirst("^line \\d+: ", "")));
-                    }
-                    // Its text cannot be cut exactly: saved in one pass, as safely, only slower.
+                    return Optional.of(new Failure(capture.number(), capture.write().planned().line(),
+                            refusal.getMessage().replaceFirst("^line \\d+: ", "")));
                 }
             }
         }
