@@ -57,13 +57,12 @@ final class InstallCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Optional<String> password = passwords.password(user);
-        if (password.isEmpty()) {
-            err.println("No password: set " + PasswordSource.ENVIRONMENT_VARIABLE + " or run in a terminal to be asked for it.");
+        Optional<Credentials> credentials = passwords.credentials(user, err);
+        if (credentials.isEmpty()) {
             return CommandLine.ExitCode.SOFTWARE;
         }
         try {
-            SchemaInstallation installation = ScriptEngine.create().install(target, new Credentials(user, password.get()));
+            SchemaInstallation installation = ScriptEngine.create().install(target, credentials.get());
             out.println(target.name() + ": " + installation.describe());
             return CommandLine.ExitCode.OK;
         } catch (SQLException e) {

@@ -1,6 +1,8 @@
 package io.prodscript.cli;
 
+import io.prodscript.engine.execution.Credentials;
 import java.io.Console;
+import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -38,5 +40,14 @@ public final class PasswordSource {
         }
         char[] typed = terminal.readPassword("Password for %s: ", user);
         return typed == null ? Optional.empty() : Optional.of(new String(typed));
+    }
+
+    /** The user's credentials, or empty after telling {@code err} how to give the password. */
+    Optional<Credentials> credentials(String user, PrintWriter err) {
+        Optional<String> password = password(user);
+        if (password.isEmpty()) {
+            err.println("No password: set " + ENVIRONMENT_VARIABLE + " or run in a terminal to be asked for it.");
+        }
+        return password.map(p -> new Credentials(user, p));
     }
 }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
     "Runs a script against a database inside one transaction and always rolls it back. "
             + "The password is read from the environment variable " + PasswordSource.ENVIRONMENT_VARIABLE
             + " or asked for on the terminal.",
-    "It writes the rehearsal to the target's ledger (schema script_runner, created when missing): rows that stay.",
+    "It writes the rehearsal to the target's ledger (schema script_runner, which 'install' creates): rows that stay.",
     "Exits 0 when the rehearsal succeeded, 1 when the script was refused or the rehearsal failed."})
 final class RehearseCommand implements Callable<Integer> {
     @Mixin
@@ -79,22 +79,20 @@ final class RehearseCommand implements Callable<Integer> {
             err.println("REFUSED " + script + ": " + refusal.getMessage());
             return CommandLine.ExitCode.SOFTWARE;
         }
-        Optional<String> password = passwords.password(user);
-        if (password.isEmpty()) {
-            err.println("No password: set " + PasswordSource.ENVIRONMENT_VARIABLE + " or run in a terminal to be asked for it.");
+        Optional<Credentials> credentials = passwords.credentials(user, err);
+        if (credentials.isEmpty()) {
             return CommandLine.ExitCode.SOFTWARE;
         }
-        RunRequest request = RunRequest.of(plan, target, new Credentials(user, password.get()), Mode.REHEARSE,
+        RunRequest request = RunRequest.of(plan, target, credentials.get(), Mode.REHEARSE,
                 System.getProperty("user.name"));
         EventPrinter progress = new EventPrinter(json ? err : out, "");
         RunResult result = rehearse(engine.prepare(request, progress));
         progress.printEnd(result);
-        if (!json) {
-            progress.printRescue(result);
-        }
         if (json) {
             out.println(Json.pretty(result));
             out.flush();
+        } else {
+            progress.printRescue(result);
         }
         return result.succeeded() ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
     }
