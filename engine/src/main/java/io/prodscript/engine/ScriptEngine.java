@@ -197,11 +197,9 @@ public final class ScriptEngine {
      * @throws SQLException when the target cannot be reached or refuses the login
      */
     public String checkConnection(DatabaseTarget target, Credentials credentials) throws SQLException {
-        try (Connection connection = DatabaseConnector.connect(target, credentials, "prodscript connection check");
-             Handle handle = Jdbi.open(connection)) {
-            return handle.createQuery("SELECT 'PostgreSQL ' || current_setting('server_version') || ' as ' || current_user"
-                    + " || ' on database ' || current_database()").mapTo(String.class).one();
-        }
+        return onTarget(target, credentials, "prodscript connection check", handle -> handle.createQuery(
+                "SELECT 'PostgreSQL ' || current_setting('server_version') || ' as ' || current_user"
+                        + " || ' on database ' || current_database()").mapTo(String.class).one());
     }
 
     /**
@@ -215,10 +213,7 @@ public final class ScriptEngine {
      *                      already shows a script committed twice (the message lists the runs); nothing is changed
      */
     public SchemaInstallation install(DatabaseTarget target, Credentials credentials) throws SQLException {
-        try (Connection connection = DatabaseConnector.connect(target, credentials, "prodscript install");
-             Handle handle = Jdbi.open(connection)) {
-            return LedgerSchema.install(handle, target.rescueSchema());
-        }
+        return onTarget(target, credentials, "prodscript install", handle -> LedgerSchema.install(handle, target.rescueSchema()));
     }
 
     /**
@@ -226,10 +221,7 @@ public final class ScriptEngine {
      * installation created it; this engine needs {@link LedgerSchema#VERSION}. Changes nothing.
      */
     public int installedSchemaVersion(DatabaseTarget target, Credentials credentials) throws SQLException {
-        try (Connection connection = DatabaseConnector.connect(target, credentials, "prodscript ledger");
-             Handle handle = Jdbi.open(connection)) {
-            return LedgerSchema.installedVersion(handle);
-        }
+        return onTarget(target, credentials, "prodscript ledger", LedgerSchema::installedVersion);
     }
 
     /**
@@ -239,9 +231,17 @@ public final class ScriptEngine {
      */
     private static <T> T onLedger(DatabaseTarget target, Credentials credentials, String applicationName,
                                   HandleCallback<T, SQLException> work) throws SQLException {
+        return onTarget(target, credentials, applicationName, handle -> {
+            LedgerSchema.requireInstalled(handle, target.name(), target.rescueSchema());
+            return work.withHandle(handle);
+        });
+    }
+
+    /** Runs work on a fresh connection to the target, closed afterwards. */
+    private static <T> T onTarget(DatabaseTarget target, Credentials credentials, String applicationName,
+                                  HandleCallback<T, SQLException> work) throws SQLException {
         try (Connection connection = DatabaseConnector.connect(target, credentials, applicationName);
              Handle handle = Jdbi.open(connection)) {
-            LedgerSchema.requireInstalled(handle, target.name(), target.rescueSchema());
             return work.withHandle(handle);
         }
     }

@@ -38,13 +38,11 @@ public final class Ledger {
      * @return false at once when another session holds it; the caller refuses rather than queues
      */
     public boolean tryLockScript(String checksum) {
-        return handle.createQuery("SELECT pg_try_advisory_lock(:ns, hashtext(:key))")
-                .bind("ns", SCRIPT_LOCKS).bind("key", checksum).mapTo(Boolean.class).one();
+        return tryLock(SCRIPT_LOCKS, checksum);
     }
 
     public void unlockScript(String checksum) {
-        handle.createQuery("SELECT pg_advisory_unlock(:ns, hashtext(:key))")
-                .bind("ns", SCRIPT_LOCKS).bind("key", checksum).mapTo(Boolean.class).one();
+        unlock(SCRIPT_LOCKS, checksum);
     }
 
     /**
@@ -57,13 +55,22 @@ public final class Ledger {
 
     /** Whether the session that ran {@code runId} still exists (it holds the run's lock). */
     public boolean runIsAlive(String runId) {
-        boolean free = handle.createQuery("SELECT pg_try_advisory_lock(:ns, hashtext(:key))")
-                .bind("ns", RUN_LOCKS).bind("key", runId).mapTo(Boolean.class).one();
+        boolean free = tryLock(RUN_LOCKS, runId);
         if (free) {
-            handle.createQuery("SELECT pg_advisory_unlock(:ns, hashtext(:key))")
-                    .bind("ns", RUN_LOCKS).bind("key", runId).mapTo(Boolean.class).one();
+            unlock(RUN_LOCKS, runId);
         }
         return !free;
+    }
+
+    /** The session-level advisory lock named by the product's namespace and a key, taken only if free. */
+    private boolean tryLock(int namespace, String key) {
+        return handle.createQuery("SELECT pg_try_advisory_lock(:ns, hashtext(:key))")
+                .bind("ns", namespace).bind("key", key).mapTo(Boolean.class).one();
+    }
+
+    private void unlock(int namespace, String key) {
+        handle.createQuery("SELECT pg_advisory_unlock(:ns, hashtext(:key))")
+                .bind("ns", namespace).bind("key", key).mapTo(Boolean.class).one();
     }
 
     /**

@@ -86,8 +86,8 @@ final class Commands {
         }
         if (first.isEmpty() && !s.tokens().isEmpty() && s.tokens().get(0).isSymbol("(")) {
             // (SELECT …) UNION (SELECT …): a parenthesised query is a query.
-            return firstWordInside(s).equals("SELECT") || firstWordInside(s).equals("VALUES") ? StatementKind.SELECT
-                    : unknown(s);
+            String inside = firstWordInside(s);
+            return inside.equals("SELECT") || inside.equals("VALUES") ? StatementKind.SELECT : unknown(s);
         }
         return unknown(s);
     }

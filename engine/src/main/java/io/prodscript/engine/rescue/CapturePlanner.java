@@ -25,7 +25,9 @@ import org.jdbi.v3.core.Handle;
 final class CapturePlanner {
     private final TableCatalog catalog;
     private final Handle handle;
+    /** Per table, read once per run: a script of many statements on one table asks the catalog once. */
     private final Map<Long, List<TableCatalog.Reference>> references = new HashMap<>();
+    private final Map<Long, List<List<String>>> candidateKeys = new HashMap<>();
     private final String rescueSchema;
 
     /** @param rescueSchema the schema rescue tables go to, as the target configures it */
@@ -127,7 +129,7 @@ final class CapturePlanner {
                         + ", a chain of foreign keys that comes back to a table it already changes, which rescue cannot follow");
             }
             Set<String> childAssigned = effect.get() == StatementKind.UPDATE ? Set.copyOf(reference.referencing()) : Set.of();
-            List<String> key = catalog.keys(child.oid()).stream()
+            List<String> key = candidateKeys.computeIfAbsent(child.oid(), catalog::keys).stream()
                     .filter(k -> k.stream().noneMatch(childAssigned::contains)).findFirst().orElse(List.of());
             CascadeCapture cascade = new CascadeCapture(reference.describe(kind), child, effect.get(),
                     List.copyOf(childAssigned), key, reference.referencing(), reference.columns(), parentRescueTable,
@@ -170,7 +172,7 @@ final class CapturePlanner {
         Map<Long, List<String>> chosen = new HashMap<>();
         for (Map.Entry<Long, WriteStatement> entry : firstWrite.entrySet()) {
             long oid = entry.getKey();
-            List<List<String>> candidates = catalog.keys(oid);
+            List<List<String>> candidates = candidateKeys.computeIfAbsent(oid, catalog::keys);
             Optional<List<String>> key = candidates.stream()
                     .filter(k -> k.stream().noneMatch(assigned.get(oid)::contains)).findFirst();
             if (key.isPresent()) {

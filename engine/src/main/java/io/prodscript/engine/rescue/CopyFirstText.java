@@ -88,7 +88,7 @@ final class CopyFirstText {
         Optional<String> cut(List<int[]> chosen, int from) {
             if (chosen.size() == boundaries.size()) {
                 String candidate = assemble(chosen);
-                return parsesTo(candidate, expected) ? Optional.of(candidate) : Optional.empty();
+                return SqlParser.readsAs(candidate, expected) ? Optional.of(candidate) : Optional.empty();
             }
             Matcher m = boundaries.get(chosen.size()).matcher(text);
             int start = from;
@@ -123,11 +123,6 @@ final class CopyFirstText {
                     : condition != null ? "\nWHERE " + condition + "\n" : "";
             return with + "SELECT " + reference + ".*" + select + "\nFROM " + target + where;
         }
-    }
-
-    private static boolean parsesTo(String text, String expected) {
-        Statement parsed = SqlParser.parseCopy(text);
-        return parsed != null && parsed.toString().equals(expected);
     }
 
     /** The query built from the parse tree: the reference for what the cut pieces must mean. */

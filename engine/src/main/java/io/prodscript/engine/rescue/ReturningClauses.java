@@ -53,16 +53,11 @@ final class ReturningClauses {
         }
         for (int i = starts.size() - 1; i >= 0; i--) {
             String before = statement.sql().substring(0, starts.get(i)).stripTrailing();
-            if (parsesTo(before, expected)) {
+            if (SqlParser.readsAs(before, expected)) {
                 return Optional.of(before);
             }
         }
         return Optional.empty();
-    }
-
-    private static boolean parsesTo(String text, String expected) {
-        Statement parsed = SqlParser.parseCopy(text);
-        return parsed != null && parsed.toString().equals(expected);
     }
 
     private static boolean hasReturning(Statement parsed) {

@@ -67,6 +67,15 @@ public final class SqlParser {
         return statements.isEmpty() ? new Parse(null, "it is empty") : parse(statements.get(0));
     }
 
+    /**
+     * Whether SQL text reads as exactly the statement {@code printed} (a tree printed by JSqlParser): how text cut from a
+     * statement by position is proved to mean what the statement's own tree says.
+     */
+    public static boolean readsAs(String sql, String printed) {
+        Statement parsed = parseCopy(sql);
+        return parsed != null && parsed.toString().equals(printed);
+    }
+
     /** A fresh tree of the statement's own text (not its shape), which the caller may change; null when unreadable. */
     public static Statement parseCopy(String sql) {
         try {

@@ -272,8 +272,8 @@ class FunctionContainmentTest {
     }
 
     /**
-     * The SQL parser does not understand these today, so planning refuses them first; the run-start check refuses
-     * them too, should a parser learn them. The plan is built by hand to reach it.
+     * The planner lets NOTIFY and LISTEN through as utility commands and refuses DO blocks itself; the run-start check
+     * refuses all of them. The plan is built by hand so that the DO blocks reach it too.
      */
     @ParameterizedTest
     @ValueSource(strings = {
