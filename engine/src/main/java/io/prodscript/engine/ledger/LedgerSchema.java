@@ -94,6 +94,11 @@ public final class LedgerSchema {
                 dropped_by text,
                 PRIMARY KEY (run_id, table_name)
             )""",
+            // Earlier engines recorded a rescue table by its bare name in schema rescue; this version records the
+            // schema with it (the rescue schema is the target's choice), so cleanup and reversal find old tables too.
+            """
+            UPDATE script_runner.rescue_tables SET table_name = 'rescue.' || table_name
+             WHERE strpos(table_name, '.') = 0""",
             // A cascading statement saves into several rescue tables: one row per rescue table, not per statement.
             """
             ALTER TABLE script_runner.rescue_tables DROP CONSTRAINT IF EXISTS rescue_tables_pkey,

@@ -35,6 +35,10 @@ class LedgerSchemaTest {
             CREATE INDEX runs_checksum_status ON script_runner.runs (checksum, status);
             CREATE TABLE script_runner.rescue_manifests (run_id text PRIMARY KEY REFERENCES script_runner.runs (run_id),
                 manifest jsonb NOT NULL, revert_sql text);
+            CREATE TABLE script_runner.rescue_tables (run_id text NOT NULL REFERENCES script_runner.runs (run_id),
+                statement_number integer NOT NULL, table_name text NOT NULL, source_table text NOT NULL,
+                expires_at timestamptz NOT NULL, dropped_at timestamptz, dropped_by text,
+                PRIMARY KEY (run_id, statement_number));
             GRANT USAGE ON SCHEMA script_runner TO prodscript_runner;
             GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA script_runner TO prodscript_runner;
             """;
@@ -111,7 +115,9 @@ class LedgerSchemaTest {
     @Test
     void aLedgerCreatedBeforeInstallationIsRefusedUntilUpgradedThenKeepsItsHistory() throws SQLException {
         TestDatabase db = TestDatabase.createWithoutLedger();
-        db.asSuperuser(VERSION_0 + committedRun("old-run", "a".repeat(64)));
+        db.asSuperuser(VERSION_0 + committedRun("old-run", "a".repeat(64))
+                + "INSERT INTO script_runner.rescue_tables (run_id, statement_number, table_name, source_table, expires_at)"
+                + " VALUES ('old-run', 1, 'r_oldrun00_s1_orders', 'public.orders', now() + interval '1 day');");
 
         RunResult refused = Scripts.run(db, "SELECT 1;", Mode.RUN).result();
         assertEquals(RunStatus.REFUSED, refused.status());
@@ -123,6 +129,9 @@ class LedgerSchemaTest {
         List<LedgerEntry> history = ENGINE.history(db.target(), db.runner(), 10);
         assertEquals(List.of("old-run"), history.stream().map(LedgerEntry::runId).toList());
         assertEquals("committed", history.get(0).status());
+        assertEquals("rescue.r_oldrun00_s1_orders", db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT table_name FROM script_runner.rescue_tables WHERE run_id = 'old-run'").mapTo(String.class).one()),
+                "an old rescue table is recorded with its schema, as this version records them");
         assertEquals(RunStatus.COMMITTED, Scripts.run(db, "SELECT 1;", Mode.RUN).result().status());
     }
 
