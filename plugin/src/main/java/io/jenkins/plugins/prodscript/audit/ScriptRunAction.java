@@ -289,11 +289,6 @@ public final class ScriptRunAction implements RunAction2 {
         return rehearsalTables == null ? List.of() : List.copyOf(rehearsalTables);
     }
 
-    /** Whether the rehearsal reached tables through cascades, which the script does not name. */
-    public boolean isCascading() {
-        return getRehearsalTables().stream().anyMatch(TableRows::isCascaded);
-    }
-
     /** What the run changed; only a committed run changed anything. */
     @Restricted(NoExternalUse.class)
     public void setCommittedRows(long rowsChanged, List<StatementRows> statements) {
