@@ -40,24 +40,40 @@ public final class ScriptReader {
 
     /**
      * Reads {@code scriptPath} below {@code checkoutRoot}: a path relative to the checkout, or an absolute one that
-     * lies inside it (read as the relative path it is). A UTF-8 byte-order mark at the start is not part of the
-     * text; the checksum is still over the file's exact bytes.
+     * lies inside it (read as the relative path it is).
+     *
+     * <p>The script's text, and the checksum over it, are the file's content with a UTF-8 byte-order mark at the start
+     * removed and CRLF line endings read as LF. Why: the same committed script checked out by a Windows agent
+     * ({@code core.autocrlf}) or saved by an editor that writes a byte-order mark must be the same script to approvals
+     * and to the ledger, or it could be applied a second time. The text run is the text checksummed, so what was
+     * approved is what runs. A carriage return that does not end a line has no such reading and is refused.
      *
      * @throws Refusal when the path is absolute outside the checkout, escapes the checkout (also through symbolic
-     *                 links), is not a regular {@code .sql} file, is empty, too large or not UTF-8
+     *                 links), is not a regular {@code .sql} file, is empty, too large, not UTF-8, or holds a carriage
+     *                 return not followed by a line feed
      */
     public Script read(Path checkoutRoot, String scriptPath) {
         String relativePath = relativeTo(checkoutRoot, scriptPath);
         Path file = resolveInside(checkoutRoot, relativePath);
         byte[] bytes = readBytes(file, relativePath);
-        String text = decode(bytes, relativePath);
-        if (text.startsWith(BYTE_ORDER_MARK)) {
-            text = text.substring(1);
-        }
+        String text = canonicalText(decode(bytes, relativePath), relativePath);
         if (text.isBlank()) {
             throw new Refusal("script " + relativePath + " is empty");
         }
-        return new Script(normalized(relativePath), text, sha256(bytes), bytes.length);
+        return new Script(normalized(relativePath), text, sha256(text.getBytes(StandardCharsets.UTF_8)), bytes.length);
+    }
+
+    /** The decoded file without a leading byte-order mark and with CRLF read as LF; see {@link #read}. */
+    private static String canonicalText(String decoded, String relativePath) {
+        String text = decoded.startsWith(BYTE_ORDER_MARK) ? decoded.substring(1) : decoded;
+        text = text.replace("\r\n", "\n");
+        int loneReturn = text.indexOf('\r');
+        if (loneReturn >= 0) {
+            int line = (int) text.substring(0, loneReturn).chars().filter(c -> c == '\n').count() + 1;
+            throw new Refusal("script " + relativePath + " has a carriage return that does not end a line; save it"
+                    + " with LF (or CRLF) line endings", line);
+        }
+        return text;
     }
 
     /** An absolute path inside the checkout as the relative path it is; any other path as given. */

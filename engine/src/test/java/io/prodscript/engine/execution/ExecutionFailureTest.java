@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prodscript.engine.ScriptEngine;
+import io.prodscript.engine.script.Script;
+import io.prodscript.engine.script.ScriptReader;
 import io.prodscript.engine.testing.DatabaseContents;
 import io.prodscript.engine.testing.Scripts;
 import io.prodscript.engine.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every way a run can go wrong ends with everything rolled back and the ledger saying so. */
 class ExecutionFailureTest {
@@ -181,6 +188,25 @@ class ExecutionFailureTest {
         assertEquals(RunStatus.COMMITTED, forced.status());
         assertTrue(forced.notices().get(0).contains("Forced"));
         assertEquals(Integer.valueOf(12), db.jdbi().withHandle(h -> h.createQuery("SELECT qty FROM items WHERE id = 1").mapTo(Integer.class).one()));
+    }
+
+    /** A Windows agent's checkout (CRLF) or an editor's byte-order mark must not make the same script new again. */
+    @Test
+    void theSameScriptCheckedOutWithOtherLineEndingsIsNotAppliedAgain(@TempDir Path checkout) throws IOException {
+        String sql = "-- @description bump\nUPDATE items SET qty = qty + 1\n WHERE id = 1;\n";
+        Files.writeString(checkout.resolve("fix.sql"), sql);
+        Script onLinux = new ScriptReader().read(checkout, "fix.sql");
+        assertEquals(RunStatus.COMMITTED, Scripts.run(RunRequest.of(ScriptEngine.create().plan(onLinux), db.target(),
+                Scripts.credentials(), Mode.RUN, "alice")).result().status());
+        String afterFirst = DatabaseContents.digest(db, "public");
+
+        Files.write(checkout.resolve("fix.sql"), ("\uFEFF" + sql.replace("\n", "\r\n")).getBytes(StandardCharsets.UTF_8));
+        Script onWindows = new ScriptReader().read(checkout, "fix.sql");
+        RunResult again = Scripts.run(RunRequest.of(ScriptEngine.create().plan(onWindows), db.target(),
+                Scripts.credentials(), Mode.RUN, "bob")).result();
+        assertEquals(RunStatus.REFUSED, again.status());
+        assertTrue(again.failure().reason().contains("already applied"), again.failure().reason());
+        assertEquals(afterFirst, DatabaseContents.digest(db, "public"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,17 +61,39 @@ class ScriptReaderTest {
     }
 
     @Test
-    void dropsAByteOrderMarkFromTheTextButNotFromTheChecksum() throws IOException {
-        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-        byte[] sql = "-- @description with a BOM\nUPDATE t SET a = 1 WHERE id = 2;\n".getBytes(StandardCharsets.UTF_8);
-        byte[] bytes = new byte[bom.length + sql.length];
-        System.arraycopy(bom, 0, bytes, 0, bom.length);
-        System.arraycopy(sql, 0, bytes, bom.length, sql.length);
-        Files.write(checkout.resolve("scripts/bom.sql"), bytes);
-        Script script = reader.read(checkout, "scripts/bom.sql");
-        assertEquals(new String(sql, StandardCharsets.UTF_8), script.text());
-        assertEquals(ScriptReader.sha256(bytes), script.checksum());
-        assertEquals("with a BOM", io.prodscript.engine.ScriptEngine.create().withoutRescue().plan(script).directives().description());
+    void aByteOrderMarkOrWindowsLineEndingsDoNotMakeAnotherScript() throws IOException {
+        String sql = "-- @description line endings\nUPDATE t SET a = 'x\ny' WHERE id = 2;\n";
+        Files.writeString(checkout.resolve("scripts/lf.sql"), sql);
+        Files.write(checkout.resolve("scripts/bom.sql"), withByteOrderMark(sql.getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(checkout.resolve("scripts/crlf.sql"), sql.replace("\n", "\r\n"));
+        Files.write(checkout.resolve("scripts/both.sql"),
+                withByteOrderMark(sql.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8)));
+        Script lf = reader.read(checkout, "scripts/lf.sql");
+        assertEquals(ScriptReader.sha256(sql.getBytes(StandardCharsets.UTF_8)), lf.checksum(), "sha256sum of an LF file");
+        for (String variant : List.of("scripts/bom.sql", "scripts/crlf.sql", "scripts/both.sql")) {
+            Script script = reader.read(checkout, variant);
+            assertEquals(sql, script.text(), variant + ": the text run is the text checksummed");
+            assertEquals(lf.checksum(), script.checksum(), variant);
+        }
+        assertEquals("line endings", io.prodscript.engine.ScriptEngine.create().withoutRescue()
+                .plan(reader.read(checkout, "scripts/both.sql")).directives().description());
+    }
+
+    @Test
+    void refusesACarriageReturnThatEndsNoLine() throws IOException {
+        Files.writeString(checkout.resolve("scripts/cr.sql"), "SELECT 1;\nUPDATE t SET a = 'x\ry' WHERE id = 2;\n");
+        Refusal refusal = assertThrows(Refusal.class, () -> reader.read(checkout, "scripts/cr.sql"));
+        assertTrue(refusal.getMessage().contains("carriage return"), refusal.getMessage());
+        assertEquals(2, refusal.line().getAsInt());
+    }
+
+    private static byte[] withByteOrderMark(byte[] sql) {
+        byte[] bytes = new byte[sql.length + 3];
+        bytes[0] = (byte) 0xEF;
+        bytes[1] = (byte) 0xBB;
+        bytes[2] = (byte) 0xBF;
+        System.arraycopy(sql, 0, bytes, 3, sql.length);
+        return bytes;
     }
 
     @Test

@@ -38,7 +38,7 @@ public final class ApprovalRequest implements Serializable {
     /**
      * @param runId             the engine's id of the run waiting for approval
      * @param scriptPath        the script's path in the repository
-     * @param checksum          lower-case hexadecimal SHA-256 of the script's bytes
+     * @param checksum          lower-case hexadecimal SHA-256 of the script's text as the engine reads it
      * @param commit            the commit the script was read from, or null if unknown
      * @param targetName        the configured target's name, e.g. {@code prod-main}
      * @param tier              the target's tier, e.g. {@code production}

@@ -55,7 +55,7 @@ public final class PlannedScript implements Serializable {
         return scriptPath;
     }
 
-    /** Lower-case hexadecimal SHA-256 of the script's bytes. */
+    /** Lower-case hexadecimal SHA-256 of the script's text as the engine reads it (its byte-order mark and CRs of CRLF left out). */
     public String getChecksum() {
         return checksum;
     }
