@@ -54,7 +54,8 @@ final class StatementClassifier {
             requireCondition(s, kind.name(), topLevelWhere(s, 0), directives);
         }
         refuseEngineSchemas(s, kind == StatementKind.SELECT ? List.of() : tables);
-        if (kind == StatementKind.DDL || kind == StatementKind.OTHER || kind == StatementKind.UTILITY) {
+        if (kind == StatementKind.DDL || kind == StatementKind.OTHER || kind == StatementKind.UTILITY
+                || locksRows(s)) {
             refuseEngineSchemaMentions(s);
         }
         if (s.startsWith("TRUNCATE") && !directives.allowFullTable()) {
@@ -290,6 +291,22 @@ final class StatementClassifier {
                 }
             }
         }
+    }
+
+    /**
+     * A locking read ({@code FOR UPDATE}, {@code FOR NO KEY UPDATE}, {@code FOR SHARE}, {@code FOR KEY SHARE}) at any
+     * depth. Locking ledger rows would hold every other run's ledger write up to its lock timeout, so it is treated as
+     * a write to the engine's schemas.
+     */
+    private static boolean locksRows(SqlStatement s) {
+        List<Token> t = s.tokens();
+        for (int i = 0; i + 1 < t.size(); i++) {
+            Token next = t.get(i + 1);
+            if (t.get(i).is("FOR") && (next.is("UPDATE") || next.is("SHARE") || next.is("NO") || next.is("KEY"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Refusal engineSchema(SqlStatement s, String schema) {

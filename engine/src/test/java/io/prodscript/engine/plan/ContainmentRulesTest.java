@@ -129,6 +129,10 @@ class ContainmentRulesTest {
         "GRANT ALL ON ALL TABLES IN SCHEMA script_runner TO PUBLIC",
         "LOCK TABLE script_runner.runs IN ACCESS EXCLUSIVE MODE",
         "WITH gone AS (DELETE FROM script_runner.runs WHERE id = 'x' RETURNING 1) SELECT count(*) FROM gone",
+        "SELECT * FROM script_runner.runs FOR UPDATE",
+        "SELECT 1 FROM script_runner.runs r FOR NO KEY UPDATE OF r NOWAIT",
+        "WITH held AS (SELECT * FROM script_runner.runs FOR KEY SHARE) SELECT count(*) FROM held",
+        "UPDATE orders SET a = 1 WHERE id IN (SELECT 1 FROM \"script_runner\".runs FOR SHARE)",
     })
     void statementsWritingTheEngineSchemasAreRefused(String statement) {
         Refusal r = refusal("-- @allow-destructive\n-- @allow-full-table\n-- @rescue none: test\nSELECT 1;\n" + statement + ";");
@@ -139,8 +143,8 @@ class ContainmentRulesTest {
     @Test
     void rescueTablesMayBeReadByAHandWrittenReversal() {
         Plan plan = Scripts.plan("-- @rescue none: a reversal\nUPDATE orders o SET status = r.status FROM rescue.r_1_orders r"
-                + " WHERE r.id = o.id;\nSELECT count(*) FROM script_runner.runs;");
-        assertEquals(List.of(StatementKind.UPDATE, StatementKind.SELECT),
+                + " WHERE r.id = o.id;\nSELECT count(*) FROM script_runner.runs;\nSELECT * FROM orders FOR UPDATE;");
+        assertEquals(List.of(StatementKind.UPDATE, StatementKind.SELECT, StatementKind.SELECT),
                 plan.statements().stream().map(PlannedStatement::kind).toList());
     }
 
