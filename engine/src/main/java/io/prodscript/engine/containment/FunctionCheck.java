@@ -175,9 +175,7 @@ final class FunctionCheck {
     }
 
     private static boolean reviewed(String schema, String name, Directives directives) {
-        return directives.functionsReviewed().stream().map(a -> a.name().replace("\"", ""))
-                .anyMatch(written -> written.equals(name) || schema != null && written.equals(schema + "." + name)
-                        || written.toLowerCase(Locale.ROOT).equals(name));
+        return directives.functionsReviewed().stream().anyMatch(a -> AcknowledgedName.matches(a.name(), schema, name));
     }
 
     private List<Function> lookUp(FunctionCalls.Call call) {

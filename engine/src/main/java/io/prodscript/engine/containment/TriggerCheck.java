@@ -56,7 +56,7 @@ final class TriggerCheck {
         List<FiringTrigger> firing = new ArrayList<>();
         for (Found trigger : found(events)) {
             Optional<Directives.Acknowledgement> acknowledged = plan.directives().triggersFire().stream()
-                    .filter(a -> trigger.isNamed(a.name())).findFirst();
+                    .filter(a -> AcknowledgedName.matches(a.name(), null, trigger.name())).findFirst();
             if (acknowledged.isEmpty()) {
                 PlannedStatement writer = firstWriter.get(trigger.origin());
                 return new Result(firing, new Breach(writer.number(), writer.line(), "table " + trigger.table()
@@ -140,13 +140,6 @@ final class TriggerCheck {
 
     /** A trigger as the catalog describes it; {@code origin} is the written table it is reached from. */
     private record Found(String table, String name, int type, long origin) {
-        /** Whether the script names this trigger: a quoted name exactly, a plain one in any case. */
-        boolean isNamed(String written) {
-            return written.startsWith("\"") && written.endsWith("\"") && written.length() > 1
-                    ? written.substring(1, written.length() - 1).replace("\"\"", "\"").equals(name)
-                    : written.equalsIgnoreCase(name);
-        }
-
         /** {@code pg_trigger.tgtype} in words: its bits are ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32, INSTEAD 64. */
         String fires() {
             String timing = (type & 64) != 0 ? "INSTEAD OF" : (type & 2) != 0 ? "BEFORE" : "AFTER";

@@ -106,6 +106,23 @@ class FunctionContainmentTest {
         assertEquals("1", single("SELECT n::text FROM counters"));
     }
 
+    @Test
+    void anAcknowledgementNamesAFunctionAsPostgresqlNamesIt() {
+        db.execute("CREATE FUNCTION \"Bump\"() RETURNS void LANGUAGE sql AS 'UPDATE counters SET n = n + 10'");
+        assertTrue(refused("-- @functions-reviewed \"Bump\": the other one\nSELECT bump();\n", Mode.REHEARSE)
+                .failure().reason().contains("public.bump()"), "a quoted name is exact");
+        assertTrue(refused("-- @functions-reviewed other.bump: elsewhere\nSELECT bump();\n", Mode.REHEARSE)
+                .failure().reason().contains("public.bump()"), "a qualified name must match the schema");
+        for (String written : List.of("BUMP", "public.bump", "\"public\".\"bump\"", "Public.Bump")) {
+            RunResult rehearsed = Scripts.run(db, "-- @functions-reviewed " + written + ": adds one\nSELECT bump();\n",
+                    Mode.REHEARSE).result();
+            assertEquals(RunStatus.REHEARSED, rehearsed.status(), () -> written + ": " + rehearsed.failure());
+        }
+        RunResult quoted = Scripts.run(db, "-- @functions-reviewed \"Bump\": adds ten\nSELECT \"Bump\"();\n",
+                Mode.REHEARSE).result();
+        assertEquals(RunStatus.REHEARSED, quoted.status(), () -> String.valueOf(quoted.failure()));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "-- @assert SELECT set_config('work_mem', '1MB', true) = '1MB'",
