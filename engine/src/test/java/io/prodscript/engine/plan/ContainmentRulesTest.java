@@ -97,9 +97,12 @@ class ContainmentRulesTest {
     }
 
     @Test
-    void otherSettingsMayBeChanged() {
-        assertEquals(StatementKind.SELECT, Scripts.plan("SELECT set_config('app.current_user', 'ops', true);")
-                .statements().get(0).kind());
+    void otherSettingsMayBeChangedWithSetLocalButNotWithSetConfig() {
+        for (String call : List.of("SELECT set_config('app.current_user', 'ops', true);",
+                "SELECT \"pg_catalog\".\"set_config\"('work_mem', '1MB', true);",
+                "UPDATE t SET name = set_config('work_mem', '1MB', true) WHERE id = 1;")) {
+            assertTrue(refusal(call).getMessage().contains("SET LOCAL <name> = <value>"), call);
+        }
         assertEquals(StatementKind.UTILITY, Scripts.plan("SET LOCAL enable_hashjoin = off;").statements().get(0).kind());
     }
 
