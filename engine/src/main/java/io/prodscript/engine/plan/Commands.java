@@ -35,7 +35,7 @@ final class Commands {
             StatementKind.MERGE, "MERGE",
             StatementKind.DDL, "COMMENT GRANT REVOKE SECURITY IMPORT REASSIGN",
             StatementKind.OTHER, "TRUNCATE CALL REFRESH",
-            StatementKind.UTILITY, "SET RESET LOCK ANALYZE ANALYSE CLUSTER REINDEX NOTIFY LISTEN UNLISTEN DECLARE FETCH"
+            StatementKind.UTILITY, "SET RESET LOCK ANALYZE ANALYSE CLUSTER REINDEX DECLARE FETCH"
                     + " MOVE CLOSE"));
 
     /** Commands refused whatever follows, with the reason (transaction control and the like are refused earlier). */
@@ -48,7 +48,11 @@ final class Commands {
             "EXECUTE", "EXECUTE runs a prepared statement the plan cannot show; write the statement itself",
             "DEALLOCATE", "DEALLOCATE would drop the statements the engine's database driver prepared; scripts need no"
                     + " prepared statements",
-            "CHECKPOINT", "CHECKPOINT is server maintenance, not part of a data change; run it outside this tool");
+            "CHECKPOINT", "CHECKPOINT is server maintenance, not part of a data change; run it outside this tool",
+            "NOTIFY", "NOTIFY sends a notification to other sessions, which a rehearsal's rollback or a reversal cannot"
+                    + " take back; notify from the application",
+            "LISTEN", "LISTEN subscribes the session to notifications, which is no part of a data change",
+            "UNLISTEN", "UNLISTEN changes the session's subscriptions, which is no part of a data change");
 
     private Commands() {
     }

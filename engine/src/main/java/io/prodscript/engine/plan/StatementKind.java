@@ -13,7 +13,7 @@ public enum StatementKind {
     SELECT,
     /** Changes rows in a way the statement's row count does not show: TRUNCATE, CALL, REFRESH MATERIALIZED VIEW, writable WITH. */
     OTHER,
-    /** Changes no rows: SET, RESET, LOCK, ANALYZE, CLUSTER, REINDEX, NOTIFY, LISTEN, cursors. */
+    /** Changes no rows: SET, RESET, LOCK, ANALYZE, CLUSTER, REINDEX, cursors. */
     UTILITY;
 
     /** Whether the statement changes rows of a table in a way the ledger counts. */

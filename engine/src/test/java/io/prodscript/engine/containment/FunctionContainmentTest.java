@@ -288,8 +288,8 @@ class FunctionContainmentTest {
     }
 
     /**
-     * The planner lets NOTIFY and LISTEN through as utility commands and refuses DO blocks itself; the run-start check
-     * refuses all of them. The plan is built by hand so that the DO blocks reach it too.
+     * The planner refuses NOTIFY, LISTEN and DO blocks itself; the run-start check refuses them again for a plan made
+     * another way (the plan is built by hand here so that they reach it).
      */
     @ParameterizedTest
     @ValueSource(strings = {

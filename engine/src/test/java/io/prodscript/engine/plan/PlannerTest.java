@@ -82,6 +82,9 @@ class PlannerTest {
         "RESET statement_timeout|the engine sets statement_timeout",
         "SELECT set_config('statement_timeout', '0', false)|set_config()",
         "TRUNCATE accounts|TRUNCATE empties whole tables",
+        "NOTIFY jobs, 'go'|NOTIFY sends a notification",
+        "LISTEN jobs|LISTEN subscribes",
+        "UNLISTEN *|UNLISTEN changes",
         "WITH gone AS (DELETE FROM accounts RETURNING id) SELECT count(*) FROM gone|DELETE without WHERE",
         "WITH c AS (UPDATE accounts SET status = 'x' RETURNING id) INSERT INTO log SELECT id FROM c|UPDATE without WHERE",
     })
