@@ -1,12 +1,12 @@
 package io.prodscript.engine.containment;
 
+import io.prodscript.engine.sql.UnicodeEscapes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Finds the functions a piece of SQL calls, by reading its tokens: every name, plain, quoted or schema-qualified,
@@ -19,8 +19,6 @@ final class FunctionCalls {
     /** Words after which {@code name (} is a table, type or definition, not a call. */
     private static final Set<String> NOT_A_CALL_AFTER = Set.of("INTO", "TABLE", "REFERENCES", "AS", "FUNCTION",
             "PROCEDURE", "ROUTINE", "AGGREGATE", "TYPE", "INDEX", "VIEW", "ONLY");
-
-    private static final Pattern UESCAPE = Pattern.compile("\\s*(?i:uescape)\\s*'([^'])'");
 
     /** The options of CREATE OPERATOR and CREATE AGGREGATE that name a function the operator or aggregate calls. */
     private static final Set<String> BINDING_OPTIONS = Set.of("function", "procedure", "restrict", "join", "sfunc",
@@ -241,15 +239,14 @@ final class FunctionCalls {
             } else if (c == '"') {
                 i = endOfQuoted(sql, i, '"', false);
                 String name = sql.substring(start + 1, i - 1).replace("\"\"", "\"");
-                if (unicodePrefixed(sql, start)) {
-                    // U&"\0073etval" is setval to PostgreSQL, with an optional UESCAPE 'c' naming another escape.
-                    Matcher uescape = UESCAPE.matcher(sql).region(i, n);
+                if (UnicodeEscapes.prefixes(sql, start)) {
+                    Matcher uescape = UnicodeEscapes.uescapeAt(sql, i);
                     char escape = '\\';
-                    if (uescape.lookingAt()) {
+                    if (uescape != null) {
                         escape = uescape.group(1).charAt(0);
                         i = uescape.end();
                     }
-                    name = decodeUnicode(name, escape);
+                    name = UnicodeEscapes.decode(name, escape);
                 }
                 tokens.add(new Token(name, true, '\0', line));
             } else if (c == '$' && dollarTag(sql, i) != null) {
@@ -267,7 +264,7 @@ final class FunctionCalls {
                 if (!prefix) {
                     tokens.add(new Token(word.toLowerCase(Locale.ROOT), false, '\0', line));
                 }
-            } else if (c == '&' && i + 1 < n && sql.charAt(i + 1) == '"' && unicodePrefixed(sql, i + 1)) {
+            } else if (c == '&' && i + 1 < n && sql.charAt(i + 1) == '"' && UnicodeEscapes.prefixes(sql, i + 1)) {
                 i++; // the & of U&"…", read with the name that follows
             } else {
                 if (!Character.isWhitespace(c)) {
@@ -282,37 +279,6 @@ final class FunctionCalls {
             }
         }
         return tokens;
-    }
-
-    /** Whether the quote at {@code quote} opens a Unicode escape name or string: {@code U&"…"}, {@code u&'…'}. */
-    private static boolean unicodePrefixed(String sql, int quote) {
-        return quote >= 2 && sql.charAt(quote - 1) == '&' && (sql.charAt(quote - 2) == 'U' || sql.charAt(quote - 2) == 'u')
-                && (quote < 3 || !isIdentifierPart(sql.charAt(quote - 3)));
-    }
-
-    /** PostgreSQL's Unicode escapes: the escape character doubled, then four or (after {@code +}) six hex digits. */
-    private static String decodeUnicode(String text, char escape) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c != escape || i + 1 >= text.length()) {
-                out.append(c);
-            } else if (text.charAt(i + 1) == escape) {
-                out.append(escape);
-                i++;
-            } else {
-                boolean six = text.charAt(i + 1) == '+';
-                int from = i + (six ? 2 : 1);
-                int to = from + (six ? 6 : 4);
-                if (to > text.length() || !text.substring(from, to).matches("[0-9A-Fa-f]+")) {
-                    out.append(c);
-                    continue;
-                }
-                out.appendCodePoint(Integer.parseInt(text.substring(from, to), 16));
-                i = to - 1;
-            }
-        }
-        return out.toString();
     }
 
     /** The index just past a quoted string or name starting at {@code start}; doubled quotes stay inside. */

@@ -60,11 +60,20 @@ public record SqlStatement(int line, String text, List<Token> tokens) {
 
     /**
      * The possibly qualified name starting at token {@code index} ({@code a}, {@code s.a}, {@code "S"."A"}), as
-     * written; empty when no name starts there.
+     * written but with its parts joined by bare dots, and a {@code U&"…"} part written as the plain quoted name it
+     * stands for (so that {@code U&"\0073cript_runner".runs} is read, and resolved, as {@code "script_runner".runs});
+     * empty when no name starts there.
      */
     public String nameAt(int index) {
         int last = nameEnd(index);
-        return last < index ? "" : text.substring(tokens.get(index).offset(), tokens.get(last).end());
+        StringBuilder name = new StringBuilder();
+        for (int i = index; i <= last; i += 2) {
+            Token part = tokens.get(i);
+            name.append(i == index ? "" : ".").append(part.kind() == Token.Kind.QUOTED
+                    ? '"' + part.text().replace("\"", "\"\"") + '"'
+                    : text.substring(part.offset(), part.end()));
+        }
+        return name.toString();
     }
 
     /** The index of the last token of the qualified name starting at {@code index}, or {@code index - 1} for none. */

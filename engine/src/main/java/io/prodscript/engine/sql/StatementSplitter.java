@@ -88,8 +88,9 @@ public final class StatementSplitter {
                 String content = skipQuoted('\'', escapes);
                 add(Token.Kind.STRING, escapes ? "" : content, tokenStart);
             } else if (c == '"') {
+                boolean unicode = UnicodeEscapes.prefixes(text, pos);
                 String name = skipQuoted('"', false);
-                add(Token.Kind.QUOTED, name, tokenStart);
+                add(Token.Kind.QUOTED, unicode ? unicodeName(name) : name, tokenStart);
             } else if (c == '$' && !previousIsIdentifierPart() && dollarTagLength() > 0) {
                 skipDollarQuoted();
                 add(Token.Kind.STRING, "", tokenStart);
@@ -113,6 +114,18 @@ public final class StatementSplitter {
             statements.add(finish(pos));
         }
         return statements;
+    }
+
+    /** A {@code U&"…"} name decoded, consuming a {@code UESCAPE 'c'} clause after it (kept in the statement's text). */
+    private String unicodeName(String name) {
+        java.util.regex.Matcher uescape = UnicodeEscapes.uescapeAt(text, pos);
+        if (uescape == null) {
+            return UnicodeEscapes.decode(name, '\\');
+        }
+        while (pos < uescape.end()) {
+            advance();
+        }
+        return UnicodeEscapes.decode(name, uescape.group(1).charAt(0));
     }
 
     private SqlStatement finish(int end) {

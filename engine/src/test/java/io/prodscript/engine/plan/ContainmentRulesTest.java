@@ -25,6 +25,10 @@ class ContainmentRulesTest {
         "SET SESSION statement_timeout = 0",
         "SET \"statement_timeout\" = 0",
         "SET LOCAL \"statement_timeout\" = 0",
+        "SET LOCAL U&\"\\0073tatement_timeout\" = 0",
+        "SET LOCAL U&\"!0073tatement!005Ftimeout\" UESCAPE '!' TO 0",
+        "RESET U&\"lock\\005Ftimeout\"",
+        "SELECT U&\"\\0073et_config\"('statement_timeout', '0', true)",
         "set Statement_Timeout = 0",
         "SET lock_timeout TO DEFAULT",
         "SET idle_in_transaction_session_timeout = 0",
@@ -100,7 +104,9 @@ class ContainmentRulesTest {
     void otherSettingsMayBeChangedWithSetLocalButNotWithSetConfig() {
         for (String call : List.of("SELECT set_config('app.current_user', 'ops', true);",
                 "SELECT \"pg_catalog\".\"set_config\"('work_mem', '1MB', true);",
-                "UPDATE t SET name = set_config('work_mem', '1MB', true) WHERE id = 1;")) {
+                "UPDATE t SET name = set_config('work_mem', '1MB', true) WHERE id = 1;",
+                "SELECT U&\"\\0073et_config\"('work_mem', '1MB', true);",
+                "SELECT pg_catalog.U&\"set\\005Fconfig\"('work_mem', '1MB', true);")) {
             assertTrue(refusal(call).getMessage().contains("SET LOCAL <name> = <value>"), call);
         }
         assertEquals(StatementKind.UTILITY, Scripts.plan("SET LOCAL enable_hashjoin = off;").statements().get(0).kind());
@@ -136,6 +142,9 @@ class ContainmentRulesTest {
         "SELECT 1 FROM script_runner.runs r FOR NO KEY UPDATE OF r NOWAIT",
         "WITH held AS (SELECT * FROM script_runner.runs FOR KEY SHARE) SELECT count(*) FROM held",
         "UPDATE orders SET a = 1 WHERE id IN (SELECT 1 FROM \"script_runner\".runs FOR SHARE)",
+        "UPDATE U&\"\\0073cript_runner\".runs SET status = 'x' WHERE run_id = 'y'",
+        "UPDATE u&\"!0073cript_runner\" UESCAPE '!' . runs SET status = 'x' WHERE run_id = 'y'",
+        "DELETE FROM U&\"r\\0065scue\".r_abc_1_orders WHERE true",
     })
     void statementsWritingTheEngineSchemasAreRefused(String statement) {
         Refusal r = refusal("-- @allow-destructive\n-- @allow-full-table\n-- @rescue none: test\nSELECT 1;\n" + statement + ";");
