@@ -48,9 +48,7 @@ final class SettingRules {
             checkSetClauses(s, INHERITED_BY_LATER_RUNS, " would change that setting for every later session of the role or database,"
                     + " later runs included, which then no longer run as approved; ask an administrator");
         }
-        if (s.startsWith("CREATE", "FUNCTION") || s.startsWith("CREATE", "PROCEDURE")
-                || s.startsWith("CREATE", "OR", "REPLACE", "FUNCTION") || s.startsWith("CREATE", "OR", "REPLACE", "PROCEDURE")
-                || s.startsWith("ALTER", "FUNCTION") || s.startsWith("ALTER", "PROCEDURE") || s.startsWith("ALTER", "ROUTINE")) {
+        if (s.definesRoutine() || s.startsWith("ALTER", "FUNCTION") || s.startsWith("ALTER", "PROCEDURE") || s.startsWith("ALTER", "ROUTINE")) {
             checkSetClauses(s, FUNCTION_OWNED, " would change the setting the engine made for the run while the function runs;"
                     + " use the script's @statement-timeout or @lock-timeout directive");
         }

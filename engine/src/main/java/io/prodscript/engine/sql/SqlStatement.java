@@ -1,5 +1,7 @@
 package io.prodscript.engine.sql;
 
+import io.prodscript.engine.Refusal;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,6 +42,39 @@ public record SqlStatement(int line, String text, List<Token> tokens) {
     /** The first bare word, or an empty string when the statement starts otherwise (e.g. with a parenthesis). */
     public String firstWord() {
         return !tokens.isEmpty() && tokens.get(0).kind() == Token.Kind.WORD ? tokens.get(0).text() : "";
+    }
+
+    /** Whether this is {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE}: a definition with a body. */
+    public boolean definesRoutine() {
+        return startsWith("CREATE", "FUNCTION") || startsWith("CREATE", "PROCEDURE")
+                || startsWith("CREATE", "OR", "REPLACE", "FUNCTION") || startsWith("CREATE", "OR", "REPLACE", "PROCEDURE");
+    }
+
+    /**
+     * The statements of the bodies written as strings in a routine definition ({@code AS $$ … $$} or {@code AS '…'}),
+     * as far as they read as SQL (a body in another language may not, and gives none); empty for other statements.
+     * Lines are those of the script.
+     */
+    public List<SqlStatement> bodyStatements() {
+        if (!definesRoutine()) {
+            return List.of();
+        }
+        List<SqlStatement> statements = new ArrayList<>();
+        for (Token token : tokens) {
+            if (token.kind() != Token.Kind.STRING) {
+                continue;
+            }
+            String raw = text.substring(token.offset(), token.end());
+            int tag = raw.startsWith("$") ? raw.indexOf('$', 1) + 1 : 0;
+            String body = tag > 0 ? raw.substring(tag, raw.length() - tag) : token.text();
+            int bodyLine = lineOf(token.offset() + tag);
+            try {
+                statements.addAll(StatementSplitter.split(body, bodyLine));
+            } catch (Refusal notSql) {
+                // Not SQL by PostgreSQL's lexical rules: a body in another language.
+            }
+        }
+        return statements;
     }
 
     /** The script line on which the character at {@code offset} of the text lies. */

@@ -145,11 +145,21 @@ class ContainmentRulesTest {
         "UPDATE U&\"\\0073cript_runner\".runs SET status = 'x' WHERE run_id = 'y'",
         "UPDATE u&\"!0073cript_runner\" UESCAPE '!' . runs SET status = 'x' WHERE run_id = 'y'",
         "DELETE FROM U&\"r\\0065scue\".r_abc_1_orders WHERE true",
+        "CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ UPDATE script_runner.runs SET status = 'x' WHERE false $$",
+        "CREATE OR REPLACE PROCEDURE p() LANGUAGE plpgsql AS $b$ BEGIN DELETE FROM rescue.r_1 WHERE true; END $b$",
+        "CREATE FUNCTION f() RETURNS void LANGUAGE sql AS 'UPDATE \"script_runner\".runs SET status = ''x'' WHERE false'",
     })
     void statementsWritingTheEngineSchemasAreRefused(String statement) {
         Refusal r = refusal("-- @allow-destructive\n-- @allow-full-table\n-- @rescue none: test\nSELECT 1;\n" + statement + ";");
         assertEquals(5, r.line().getAsInt(), r::getMessage);
         assertTrue(r.getMessage().contains("belongs to the engine"), r::getMessage);
+    }
+
+    @Test
+    void aRoutineBodyInAnotherLanguageIsNotReadAsSql() {
+        PlannedStatement s = Scripts.plan("-- @rescue none: a function\nCREATE FUNCTION py() RETURNS int LANGUAGE plpython3u"
+                + " AS $$\n# it's not SQL: an unclosed quote\nreturn 1\n$$;").statements().get(0);
+        assertEquals(StatementKind.DDL, s.kind());
     }
 
     @Test
