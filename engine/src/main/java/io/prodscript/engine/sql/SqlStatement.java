@@ -44,6 +44,17 @@ public record SqlStatement(int line, String text, List<Token> tokens) {
         return !tokens.isEmpty() && tokens.get(0).kind() == Token.Kind.WORD ? tokens.get(0).text() : "";
     }
 
+    /** Whether the routine's {@code LANGUAGE} is {@code sql} or {@code plpgsql}, or not given. */
+    private boolean inSqlLanguage() {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).is("LANGUAGE") && tokens.get(i + 1).isName()) {
+                String language = tokens.get(i + 1).storedName();
+                return language.equals("sql") || language.equals("plpgsql");
+            }
+        }
+        return true;
+    }
+
     /** Whether this is {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE}: a definition with a body. */
     public boolean definesRoutine() {
         return startsWith("CREATE", "FUNCTION") || startsWith("CREATE", "PROCEDURE")
@@ -51,9 +62,12 @@ public record SqlStatement(int line, String text, List<Token> tokens) {
     }
 
     /**
-     * The statements of the bodies written as strings in a routine definition ({@code AS $$ … $$} or {@code AS '…'}),
-     * as far as they read as SQL (a body in another language may not, and gives none); empty for other statements.
-     * Lines are those of the script.
+     * The statements of the bodies written as strings in a routine definition ({@code AS $$ … $$} or {@code AS '…'});
+     * empty for other statements. Lines are those of the script. A body in another language than SQL or PL/pgSQL that
+     * does not read as SQL gives none.
+     *
+     * @throws Refusal when a body of a {@code LANGUAGE sql} or {@code plpgsql} routine does not read as SQL: rules
+     *                 that look inside bodies must not be passed by a body they cannot read
      */
     public List<SqlStatement> bodyStatements() {
         if (!definesRoutine()) {
@@ -71,7 +85,10 @@ public record SqlStatement(int line, String text, List<Token> tokens) {
             try {
                 statements.addAll(StatementSplitter.split(body, bodyLine));
             } catch (Refusal notSql) {
-                // Not SQL by PostgreSQL's lexical rules: a body in another language.
+                if (inSqlLanguage()) {
+                    throw new Refusal("the body of this routine cannot be read as SQL (" + notSql.getMessage() + ")",
+                            line);
+                }
             }
         }
         return statements;

@@ -160,6 +160,9 @@ class ContainmentRulesTest {
         PlannedStatement s = Scripts.plan("-- @rescue none: a function\nCREATE FUNCTION py() RETURNS int LANGUAGE plpython3u"
                 + " AS $$\n# it's not SQL: an unclosed quote\nreturn 1\n$$;").statements().get(0);
         assertEquals(StatementKind.DDL, s.kind());
+        Refusal unreadable = refusal("-- @rescue none: a function\nCREATE FUNCTION f() RETURNS void LANGUAGE plpgsql"
+                + " AS $$ BEGIN \\ UPDATE script_runner.runs SET status = 'x' WHERE false; END $$;");
+        assertTrue(unreadable.getMessage().contains("cannot be read as SQL"), unreadable::getMessage);
     }
 
     @Test
