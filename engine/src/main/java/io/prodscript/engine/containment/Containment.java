@@ -34,7 +34,8 @@ public final class Containment {
                 return new Result(List.of(), refused.get());
             }
         }
-        Optional<Breach> engineSchema = new EngineSchemaCheck(handle).check(plan, Set.of(LEDGER_SCHEMA, rescueSchema));
+        ResolvedTables tables = new ResolvedTables(handle);
+        Optional<Breach> engineSchema = new EngineSchemaCheck(tables).check(plan, Set.of(LEDGER_SCHEMA, rescueSchema));
         if (engineSchema.isPresent()) {
             return new Result(List.of(), engineSchema.get());
         }
@@ -42,7 +43,7 @@ public final class Containment {
         if (function.isPresent()) {
             return new Result(List.of(), function.get());
         }
-        TriggerCheck.Result triggers = new TriggerCheck(handle).check(plan);
+        TriggerCheck.Result triggers = new TriggerCheck(tables).check(plan);
         return new Result(triggers.firing(), triggers.breach());
     }
 
@@ -53,7 +54,7 @@ public final class Containment {
      * @param tables table names as SQL would write them
      */
     public static List<FiringTrigger> triggersOn(Handle handle, List<String> tables) {
-        return new TriggerCheck(handle).on(tables);
+        return new TriggerCheck(new ResolvedTables(handle)).on(tables);
     }
 
     private static Optional<Breach> suppressTriggers(Handle handle, boolean reversal) throws SQLException {

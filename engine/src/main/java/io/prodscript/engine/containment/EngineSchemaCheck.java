@@ -3,11 +3,8 @@ package io.prodscript.engine.containment;
 import io.prodscript.engine.plan.Plan;
 import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.plan.StatementKind;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Refuses a statement whose table, as the run's session resolves it, lies in one of the engine's schemas: the ledger
@@ -17,12 +14,10 @@ import org.jdbi.v3.core.Handle;
  * target configured under another name than {@code rescue}.
  */
 final class EngineSchemaCheck {
-    private final Handle handle;
-    /** By name as written: scripts of thousands of statements write few tables. */
-    private final Map<String, Optional<String>> schemaOf = new HashMap<>();
+    private final ResolvedTables tables;
 
-    EngineSchemaCheck(Handle handle) {
-        this.handle = handle;
+    EngineSchemaCheck(ResolvedTables tables) {
+        this.tables = tables;
     }
 
     Optional<Breach> check(Plan plan, Set<String> engineSchemas) {
@@ -32,7 +27,7 @@ final class EngineSchemaCheck {
                 continue;
             }
             for (String table : statement.tables()) {
-                Optional<String> schema = schemaOf.computeIfAbsent(table, this::resolve);
+                Optional<String> schema = tables.resolve(table).map(ResolvedTables.Table::schema);
                 if (schema.isPresent() && engineSchemas.contains(schema.get())) {
                     return Optional.of(new Breach(statement.number(), statement.line(), "this statement writes " + table
                             + ", which resolves to the schema " + schema.get() + " of the engine (the run ledger and the"
@@ -41,12 +36,5 @@ final class EngineSchemaCheck {
             }
         }
         return Optional.empty();
-    }
-
-    private Optional<String> resolve(String table) {
-        return handle.createQuery("""
-                        SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                         WHERE c.oid = to_regclass(:name)""")
-                .bind("name", table).mapTo(String.class).findOne();
     }
 }

@@ -5,12 +5,10 @@ import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.plan.StatementKind;
 import io.prodscript.engine.script.Directives;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -31,11 +29,11 @@ final class TriggerCheck {
     private static final int ANY_WRITE = INSERT | DELETE | UPDATE | TRUNCATE;
 
     private final Handle handle;
-    /** Table names as written, resolved once each: scripts of thousands of statements write few tables. */
-    private final Map<String, Optional<Long>> resolved = new HashMap<>();
+    private final ResolvedTables tables;
 
-    TriggerCheck(Handle handle) {
-        this.handle = handle;
+    TriggerCheck(ResolvedTables tables) {
+        this.handle = tables.handle();
+        this.tables = tables;
     }
 
     /** Each firing trigger with the script's reason; or the first one the script does not acknowledge. */
@@ -79,8 +77,7 @@ final class TriggerCheck {
     }
 
     private Optional<Long> oid(String table) {
-        return resolved.computeIfAbsent(table, name -> handle.createQuery("SELECT CAST(to_regclass(:name) AS oid)::bigint")
-                .bind("name", name).mapTo(Long.class).findOne().filter(Objects::nonNull));
+        return tables.resolve(table).map(ResolvedTables.Table::oid);
     }
 
     /**
