@@ -1,12 +1,13 @@
 package io.prodscript.engine.containment;
 
-import io.prodscript.engine.sql.UnicodeEscapes;
+import io.prodscript.engine.Refusal;
+import io.prodscript.engine.sql.SqlStatement;
+import io.prodscript.engine.sql.StatementSplitter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 
 /**
  * Finds the functions a piece of SQL calls, by reading its tokens: every name, plain, quoted or schema-qualified,
@@ -185,7 +186,7 @@ final class FunctionCalls {
         return token.name != null && !token.quoted && token.name.equals(word);
     }
 
-    /** A name (with whether it was quoted) or a single punctuation character; strings and comments are skipped. */
+    /** A name (with whether it was quoted) or a punctuation character or number's first character; strings are skipped. */
     private record Token(String name, boolean quoted, char symbol, int line) {
         boolean isOpenParenthesis() {
             return name == null && symbol == '(';
@@ -200,127 +201,42 @@ final class FunctionCalls {
         }
     }
 
+    /**
+     * The text's tokens as the script's own tokenizer ({@link StatementSplitter}) cuts them, with lines counted from
+     * the text's first line. With {@code readBodies}, the strings in it (a DO block's or a routine's body, written
+     * {@code $$…$$} or {@code '…'}) are read as SQL in their place; a body that does not read as SQL is refused: a call
+     * inside it could not be seen.
+     */
     private static List<Token> tokens(String sql, boolean readBodies) {
         List<Token> tokens = new ArrayList<>();
-        int line = 0;
-        int i = 0;
-        int n = sql.length();
-        while (i < n) {
-            char c = sql.charAt(i);
-            int start = i;
-            if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                while (i < n && sql.charAt(i) != '\n') {
-                    i++;
-                }
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int depth = 0;
-                do {
-                    if (sql.startsWith("/*", i)) {
-                        depth++;
-                        i += 2;
-                    } else if (sql.startsWith("*/", i)) {
-                        depth--;
-                        i += 2;
-                    } else {
-                        i++;
+        for (SqlStatement statement : StatementSplitter.split(sql, 0)) {
+            for (io.prodscript.engine.sql.Token t : statement.tokens()) {
+                int line = statement.lineOf(t.offset());
+                switch (t.kind()) {
+                    case WORD -> tokens.add(new Token(t.storedName(), false, '\0', line));
+                    case QUOTED -> tokens.add(new Token(t.text(), true, '\0', line));
+                    case STRING -> {
+                        if (readBodies) {
+                            tokens.addAll(bodyTokens(statement, t, line));
+                        }
                     }
-                } while (i < n && depth > 0);
-            } else if (c == '\'') {
-                boolean backslashes = i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
-                        && (i < 2 || !isIdentifierPart(sql.charAt(i - 2)));
-                i = endOfQuoted(sql, i, '\'', backslashes);
-                if (readBodies && !backslashes) {
-                    // A body written as a string ('SELECT f(''x'')'): its text, unquoted, is SQL too.
-                    String body = sql.substring(start + 1, Math.max(start + 1, i - 1)).replace("''", "'");
-                    for (Token inner : tokens(body, false)) {
-                        tokens.add(new Token(inner.name, inner.quoted, inner.symbol, line + inner.line));
-                    }
-                }
-            } else if (c == '"') {
-                i = endOfQuoted(sql, i, '"', false);
-                String name = sql.substring(start + 1, i - 1).replace("\"\"", "\"");
-                if (UnicodeEscapes.prefixes(sql, start)) {
-                    Matcher uescape = UnicodeEscapes.uescapeAt(sql, i);
-                    char escape = '\\';
-                    if (uescape != null) {
-                        escape = uescape.group(1).charAt(0);
-                        i = uescape.end();
-                    }
-                    name = UnicodeEscapes.decode(name, escape);
-                }
-                tokens.add(new Token(name, true, '\0', line));
-            } else if (c == '$' && dollarTag(sql, i) != null) {
-                String tag = dollarTag(sql, i);
-                int close = sql.indexOf(tag, i + tag.length());
-                // A body read as SQL: only its quotes are skipped.
-                i = readBodies ? i + tag.length() : close < 0 ? n : close + tag.length();
-            } else if (isIdentifierStart(c)) {
-                while (i < n && isIdentifierPart(sql.charAt(i))) {
-                    i++;
-                }
-                String word = sql.substring(start, i);
-                // E'…', U&'…', B'…' and X'…' are string prefixes, read with the string that follows.
-                boolean prefix = i < n && (sql.charAt(i) == '\'' || sql.charAt(i) == '&' && word.equalsIgnoreCase("U"));
-                if (!prefix) {
-                    tokens.add(new Token(word.toLowerCase(Locale.ROOT), false, '\0', line));
-                }
-            } else if (c == '&' && i + 1 < n && sql.charAt(i + 1) == '"' && UnicodeEscapes.prefixes(sql, i + 1)) {
-                i++; // the & of U&"…", read with the name that follows
-            } else {
-                if (!Character.isWhitespace(c)) {
-                    tokens.add(new Token(null, false, c, line));
-                }
-                i++;
-            }
-            for (int k = start; k < Math.min(i, n); k++) {
-                if (sql.charAt(k) == '\n') {
-                    line++;
+                    case NUMBER, SYMBOL -> tokens.add(new Token(null, false, t.text().charAt(0), line));
                 }
             }
         }
         return tokens;
     }
 
-    /** The index just past a quoted string or name starting at {@code start}; doubled quotes stay inside. */
-    private static int endOfQuoted(String sql, int start, char quote, boolean backslashes) {
-        int i = start + 1;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (backslashes && c == '\\') {
-                i += 2;
-            } else if (c == quote) {
-                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                } else {
-                    return i + 1;
-                }
-            } else {
-                i++;
-            }
+    private static List<Token> bodyTokens(SqlStatement statement, io.prodscript.engine.sql.Token string, int line) {
+        String raw = statement.text().substring(string.offset(), string.end());
+        int tag = raw.startsWith("$") ? raw.indexOf('$', 1) + 1 : 0;
+        String body = tag > 0 ? raw.substring(tag, raw.length() - tag) : string.text();
+        try {
+            return tokens(body, false).stream()
+                    .map(inner -> new Token(inner.name, inner.quoted, inner.symbol, line + inner.line)).toList();
+        } catch (Refusal unreadable) {
+            throw new Refusal("a body in this statement cannot be read as SQL to find the functions it calls ("
+                    + unreadable.getMessage() + ")");
         }
-        return sql.length();
-    }
-
-    /** The dollar-quote tag ({@code $$} or {@code $name$}) starting here, or null ({@code $1} is a parameter). */
-    private static String dollarTag(String sql, int start) {
-        if (start > 0 && isIdentifierPart(sql.charAt(start - 1))) {
-            return null;
-        }
-        int i = start + 1;
-        while (i < sql.length() && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
-            i++;
-        }
-        if (i >= sql.length() || sql.charAt(i) != '$' || i > start + 1 && Character.isDigit(sql.charAt(start + 1))) {
-            return null;
-        }
-        return sql.substring(start, i + 1);
-    }
-
-    private static boolean isIdentifierStart(char c) {
-        return Character.isLetter(c) || c == '_';
-    }
-
-    private static boolean isIdentifierPart(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 }

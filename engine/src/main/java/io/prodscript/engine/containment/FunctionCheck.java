@@ -1,5 +1,6 @@
 package io.prodscript.engine.containment;
 
+import io.prodscript.engine.Refusal;
 import io.prodscript.engine.plan.Plan;
 import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.script.Directives;
@@ -52,7 +53,13 @@ final class FunctionCheck {
                 return Optional.of(new Breach(statement.number(), statement.line(), command.toUpperCase(Locale.ROOT) + " "
                         + escapingCommand.get() + "; no rollback or reversal can undo that, so scripts may not run it"));
             }
-            for (FunctionCalls.Call call : FunctionCalls.in(statement.sql())) {
+            List<FunctionCalls.Call> calls;
+            try {
+                calls = FunctionCalls.in(statement.sql());
+            } catch (Refusal unreadable) {
+                return Optional.of(new Breach(statement.number(), statement.line(), unreadable.getMessage()));
+            }
+            for (FunctionCalls.Call call : calls) {
                 Optional<String> refused = inStatement(call, plan.directives(), defined);
                 if (refused.isPresent()) {
                     return Optional.of(new Breach(statement.number(), statement.line() + call.line(),
@@ -71,7 +78,14 @@ final class FunctionCheck {
         if (plan.revertSql() != null) {
             // The section becomes the reversal's script, run with this header's acknowledgements: judged the same way.
             for (SqlStatement statement : StatementSplitter.split(plan.revertSql(), 1)) {
-                for (FunctionCalls.Call call : FunctionCalls.in(statement.text())) {
+                List<FunctionCalls.Call> calls;
+                try {
+                    calls = FunctionCalls.in(statement.text());
+                } catch (Refusal unreadable) {
+                    return Optional.of(new Breach(null, null, "the -- @revert section (its line " + statement.line()
+                            + "): " + unreadable.getMessage()));
+                }
+                for (FunctionCalls.Call call : calls) {
                     Optional<String> refused = inStatement(call, plan.directives(), defined);
                     if (refused.isPresent()) {
                         return Optional.of(new Breach(null, null, "the -- @revert section (its line "
