@@ -14,6 +14,7 @@ import io.jenkins.plugins.prodscript.job.ScriptRunBuild;
 import io.jenkins.plugins.prodscript.job.ScriptRunProject;
 import io.jenkins.plugins.prodscript.target.ProductionScriptTargets;
 import io.jenkins.plugins.prodscript.target.TargetDatabase;
+import io.jenkins.plugins.prodscript.target.TargetRules;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,10 @@ public final class Fixtures {
         addLogin();
         TargetDatabase target = new TargetDatabase(name, database.url(), CREDENTIALS_ID);
         target.setTier(tier);
+        if (TargetRules.isProduction(tier)) {
+            // Tests run their builds on the built-in node, which a production target admits only when told so.
+            target.setAllowedAgentLabels("built-in");
+        }
         List<TargetDatabase> targets = new ArrayList<>(ProductionScriptTargets.get().getTargets());
         targets.add(target);
         ProductionScriptTargets.get().setTargets(targets);
