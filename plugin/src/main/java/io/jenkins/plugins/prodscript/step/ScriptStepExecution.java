@@ -13,8 +13,11 @@ import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.run.ScriptRun;
 import io.jenkins.plugins.prodscript.target.PasswordMask;
 import io.jenkins.plugins.prodscript.target.ScriptCaller;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -32,8 +35,9 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  *       whoever's thread hands it over ({@link #runAsBuild}), holding off a safe restart while it runs;</li>
  *   <li>everything the step writes to the build log, the agent's output included, passes through the targets'
  *       {@link PasswordMask} here on the controller, which holds the password ({@link #listener}); Pipeline applies no
- *       global console filter, so without this a server message echoing the password would reach the log. The masked
- *       log is made when needed and never stored, so no password is in the Pipeline's program state;</li>
+ *       global console filter, so without this a server message echoing the password would reach the log. The step's
+ *       failure message, which Pipeline prints itself, is masked the same way. The masked log is made when needed and
+ *       never stored, so no password is in the Pipeline's program state;</li>
  *   <li>a stop while work runs does not end the step at once: the work is interrupted, which makes the agent cancel
  *       the engine's run (statement cancelled, transaction rolled back) and report it, and the step ends with the stop
  *       only once the work has recorded that outcome, or after {@link ScriptRun#STOP_WAIT} when the agent cannot
@@ -65,11 +69,17 @@ abstract class ScriptStepExecution extends GeneralNonBlockingStepExecution {
         run(() -> {
             Work current = new Work(Thread.currentThread());
             work = current;
+            if (stopping != null) {
+                // Handed over (say by an approval) just as the step was stopped: nothing more may start.
+                work = null;
+                current.finish();
+                return;
+            }
             try (ACLContext ignored = ACL.as2(BuildAuthentication.of(build()))) {
                 block.run();
             } catch (Exception e) {
                 if (stopping == null) {
-                    throw e;
+                    throw withMaskedMessage(e);
                 }
                 LOGGER.log(Level.FINE, "Stopped: " + getContext(), e);
             } finally {
@@ -148,6 +158,24 @@ abstract class ScriptStepExecution extends GeneralNonBlockingStepExecution {
             maskedLog = masked;
         }
         return masked;
+    }
+
+    /**
+     * The step's failure as Pipeline will print it, through the same mask as the log: a message quoting the password
+     * (a server error naming it) becomes an {@link AbortException} with the masked message only, no cause.
+     */
+    private Exception withMaskedMessage(Exception e) throws IOException, InterruptedException {
+        String message = e.getMessage();
+        if (message == null) {
+            return e;
+        }
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        try (OutputStream mask = PasswordMask.wrap(text, List.of(targetName()), StandardCharsets.UTF_8)) {
+            mask.write((message + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        String masked = text.toString(StandardCharsets.UTF_8);
+        masked = masked.substring(0, masked.length() - 1);
+        return masked.equals(message) ? e : new AbortException(masked);
     }
 
     /** One piece of background work: its thread, to interrupt on a stop, and whether it has ended. */

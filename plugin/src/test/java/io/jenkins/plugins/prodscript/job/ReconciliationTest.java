@@ -24,7 +24,8 @@ import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
 
 /**
  * A run whose outcome the build lost sight of is settled from the target's ledger, never guessed: an abort while it
- * runs, and a restart after it started.
+ * runs whose agent cannot answer, and a restart after it started. An abort the agent answers ends with the agent's
+ * report (the run rolled back), and a build that ended while it waited for approval never leaves its record waiting.
  */
 class ReconciliationTest {
     private static final String JOB = "fix";
@@ -33,7 +34,7 @@ class ReconciliationTest {
     private final JenkinsSessionExtension sessions = new JenkinsSessionExtension();
 
     @Test
-    void anAbortWhileTheRunWaitsOnALockIsSettledFromTheLedger() throws Throwable {
+    void anAbortWhileTheRunWaitsOnALockEndsTheBuildOnlyAfterTheAgentRolledBack() throws Throwable {
         sessions.then(j -> {
             TestTarget database = TestTarget.create();
             ScriptRunProject job = prepare(j, database);
@@ -42,19 +43,50 @@ class ReconciliationTest {
             try (AutoCloseable lock = database.lock("accounts")) {
                 assertEquals(200, approve(j, "bob", build));
                 j.waitForMessage("Recorded 1 approval decision(s)", build);
-                Thread.sleep(1000); // the run is now waiting for the lock (lock timeout 5 s)
+                for (int i = 0; i < 100 && "0".equals(waitingForLocks(database)); i++) {
+                    Thread.sleep(100); // until the run's UPDATE waits for the lock (lock timeout 5 s)
+                }
+                assertEquals("1", waitingForLocks(database), "the run waits for the lock");
                 Executor executor = build.getExecutor();
                 executor.interrupt();
                 j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(build));
+                // Still holding the lock: the build ended only once the run's statement was cancelled and rolled back.
+                assertEquals("0", waitingForLocks(database), "the run's session no longer waits");
             }
 
-            ScriptRunAction record = awaitSettled(build);
-            assertTrue(record.getStatus() == ScriptRunStatus.CANCELLED || record.getStatus() == ScriptRunStatus.FAILED,
-                    record.getStatus() + ": " + record.getMessage());
-            assertTrue(record.getMessage().startsWith("Reconciled from the target's ledger"), record.getMessage());
+            ScriptRunAction record = build.getAction(ScriptRunAction.class);
+            assertEquals(ScriptRunStatus.CANCELLED, record.getStatus(), record.getMessage());
+            assertTrue(record.getMessage().startsWith("Stopped; the agent reported:"), record.getMessage());
+            j.assertLogContains("Stop requested: cancelling run " + record.getRunId(), build);
             assertEquals(2, database.upperCaseEmails(), "nothing committed");
             assertFalse(build.isKeepLog());
         });
+    }
+
+    @Test
+    void aRecordLeftWaitingForApprovalByABuildThatEndedIsCancelledWhenLoaded() throws Throwable {
+        int[] number = new int[1];
+        sessions.then(j -> {
+            ScriptRunProject job = prepare(j, TestTarget.create());
+            ScriptRunBuild build = j.assertBuildStatusSuccess(job.scheduleBuild2(0, parameters(SCRIPT, "staging-db", "rehearse")));
+            // As Jenkins would have left it had it died while the build waited for approval.
+            build.getAction(ScriptRunAction.class).setStatus(ScriptRunStatus.WAITING_FOR_APPROVAL, null);
+            build.save();
+            number[0] = build.getNumber();
+        });
+        sessions.then(j -> {
+            ScriptRunBuild build = j.jenkins.getItemByFullName(JOB, ScriptRunProject.class).getBuildByNumber(number[0]);
+
+            ScriptRunAction record = awaitSettled(build);
+            assertEquals(ScriptRunStatus.CANCELLED, record.getStatus(), record.getMessage());
+            assertTrue(record.getMessage().contains("the run was never started, so nothing was run"), record.getMessage());
+        });
+    }
+
+    /** How many sessions wait for a lock on the target now. */
+    private static String waitingForLocks(TestTarget database) {
+        return database.queryOne("SELECT count(*) FROM pg_locks WHERE NOT granted"
+                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
     }
 
     @Test

@@ -181,6 +181,64 @@ class RunScriptStepTest {
         assertEquals(0, second.upperCaseEmails());
     }
 
+    @Test
+    void stoppingThePipelineWhileTheRunWaitsOnALockEndsItOnlyAfterTheRollback(JenkinsRule j) throws Exception {
+        TestTarget database = TestTarget.create();
+        configureTarget("staging-db", database, "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, "stopped");
+        job.setDefinition(new CpsFlowDefinition("node {\n" + WRITE_SCRIPT
+                + "  runScript script: 'scripts/fix.sql', target: 'staging-db', mode: 'run'\n}", true));
+        Fixtures.secure(j, job);
+
+        WorkflowRun build = j.waitForMessage("Approve or reject",
+                job.scheduleBuild2(0, new CauseAction(Fixtures.requestedBy("alice"))).waitForStart());
+        try (AutoCloseable lock = database.lock("accounts")) {
+            assertEquals(200, Fixtures.approve(j, "bob", build));
+            for (int i = 0; i < 100 && "0".equals(waitingForLocks(database)); i++) {
+                Thread.sleep(100); // until the run's UPDATE waits for the lock (lock timeout 5 s)
+            }
+            assertEquals("1", waitingForLocks(database), "the run waits for the lock");
+            build.getExecutor().interrupt();
+            j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(build));
+            // Still holding the lock: the step ended only once the run's statement was cancelled and rolled back.
+            assertEquals("0", waitingForLocks(database), "the run's session no longer waits");
+        }
+
+        ScriptRunAction record = build.getAction(ScriptRunAction.class);
+        assertEquals(ScriptRunStatus.CANCELLED, record.getStatus(), record.getMessage());
+        assertTrue(record.getMessage().startsWith("Stopped; the agent reported:"), record.getMessage());
+        j.assertLogContains("Stop requested: cancelling run " + record.getRunId(), build);
+        assertEquals(2, database.upperCaseEmails(), "nothing committed");
+    }
+
+    /**
+     * A value written in double quotes (a common slip) is taken by PostgreSQL for a column, and its error names it:
+     * when that value is the target's password, the server echoes the password. The log masks it, the agent's lines
+     * and the step's failure message alike.
+     */
+    @Test
+    void aServerMessageEchoingThePasswordIsMaskedInThePipelineLog(JenkinsRule j) throws Exception {
+        TestTarget database = TestTarget.create();
+        configureTarget("staging-db", database, "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, "echoes");
+        job.setDefinition(new CpsFlowDefinition("node {\n"
+                + "  writeFile file: 'scripts/fix.sql', text: '''-- @expect-rows 1: 1\n"
+                + "UPDATE accounts SET email = lower(email) WHERE email = \"" + TestTarget.PASSWORD + "\";\n'''\n"
+                + "  runScript script: 'scripts/fix.sql', target: 'staging-db'\n}", true));
+
+        WorkflowRun build = j.assertBuildStatus(Result.FAILURE, job.scheduleBuild2(0));
+
+        j.assertLogContains("does not exist", build);
+        j.assertLogContains("column \"****\"", build);
+        j.assertLogNotContains(TestTarget.PASSWORD, build);
+    }
+
+    /** How many sessions wait for a lock in the target's database now. */
+    private static String waitingForLocks(TestTarget database) {
+        return database.queryOne("SELECT count(*) FROM pg_locks WHERE NOT granted"
+                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+    }
+
     /** Prepares in one node, waits outside any node, runs in another node; alice requests, bob approves. */
     private static WorkflowJob splitPipeline(JenkinsRule j, TestTarget database, String name) throws Exception {
         configureTarget("staging-db", database, "staging");
