@@ -2,6 +2,7 @@ package io.jenkins.plugins.prodscript.step;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
+import hudson.model.Run;
 import io.jenkins.plugins.prodscript.approval.ApprovalAction;
 import io.jenkins.plugins.prodscript.approval.ApprovalOutcome;
 import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
@@ -139,16 +140,17 @@ final class RunScriptStepExecution extends ScriptStepExecution {
     @Override
     public void stop(@NonNull Throwable cause) throws Exception {
         if (waiting != null && !runStarted) {
+            Run<?, ?> build = build();
             // execute, not submit: nobody reads a Future here, and the timer pool logs what the task throws.
-            Timer.get().execute(this::stopWaiting);
+            Timer.get().execute(() -> stopWaiting(build));
         }
         super.stop(cause);
     }
 
-    private void stopWaiting() {
+    private void stopWaiting(Run<?, ?> build) {
         try {
-            ScriptRun.stopWaiting(build(), runId, "the step was stopped");
-        } catch (IOException | InterruptedException e) {
+            ScriptRun.stopWaiting(build, runId, "the step was stopped");
+        } catch (IOException e) {
             LOGGER.log(Level.WARNING, "Could not record the stop of " + getContext(), e);
         }
     }

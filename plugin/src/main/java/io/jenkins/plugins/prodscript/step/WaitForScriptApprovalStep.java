@@ -67,15 +67,16 @@ public final class WaitForScriptApprovalStep extends PreparedRunStep {
         @Override
         public void stop(@NonNull Throwable cause) throws Exception {
             stopped = true;
+            Run<?, ?> build = getContext().get(Run.class);
             // Not on the CPS thread: settling saves the build.
-            Timer.get().execute(this::stopWaiting);
+            Timer.get().execute(() -> stopWaiting(build));
             super.stop(cause);
         }
 
-        private void stopWaiting() {
+        private void stopWaiting(Run<?, ?> build) {
             try {
-                ScriptRun.stopWaiting(getContext().get(Run.class), runId, "the Pipeline was stopped");
-            } catch (IOException | InterruptedException e) {
+                ScriptRun.stopWaiting(build, runId, "the Pipeline was stopped");
+            } catch (IOException e) {
                 LOGGER.log(Level.WARNING, "Could not record the stop of the wait for run " + runId, e);
             }
         }
