@@ -1,7 +1,7 @@
 package io.jenkins.plugins.prodscript.job;
 
 import static io.jenkins.plugins.prodscript.testing.Fixtures.SCRIPT;
-import static io.jenkins.plugins.prodscript.testing.Fixtures.approve;
+import static io.jenkins.plugins.prodscript.testing.Fixtures.abortOnceTheRunWaitsForALock;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.committedRun;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.configureTarget;
 import static io.jenkins.plugins.prodscript.testing.Fixtures.parameters;
@@ -12,8 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import hudson.model.Executor;
-import hudson.model.Result;
 import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
 import io.jenkins.plugins.prodscript.testing.TestTarget;
@@ -40,25 +38,7 @@ class ReconciliationTest {
             ScriptRunProject job = prepare(j, database);
             ScriptRunBuild build = j.waitForMessage("Approve or reject",
                     job.scheduleBuild2(0, requestedBy("alice"), parameters(SCRIPT, "staging-db", "run")).waitForStart());
-            try (AutoCloseable lock = database.lock("accounts")) {
-                assertEquals(200, approve(j, "bob", build));
-                j.waitForMessage("Recorded 1 approval decision(s)", build);
-                for (int i = 0; i < 100 && "0".equals(waitingForLocks(database)); i++) {
-                    Thread.sleep(100); // until the run's UPDATE waits for the lock (lock timeout 5 s)
-                }
-                assertEquals("1", waitingForLocks(database), "the run waits for the lock");
-                Executor executor = build.getExecutor();
-                executor.interrupt();
-                j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(build));
-                // Still holding the lock: the build ended only once the run's statement was cancelled and rolled back.
-                assertEquals("0", waitingForLocks(database), "the run's session no longer waits");
-            }
-
-            ScriptRunAction record = build.getAction(ScriptRunAction.class);
-            assertEquals(ScriptRunStatus.CANCELLED, record.getStatus(), record.getMessage());
-            assertTrue(record.getMessage().startsWith("Stopped; the agent reported:"), record.getMessage());
-            j.assertLogContains("Stop requested: cancelling run " + record.getRunId(), build);
-            assertEquals(2, database.upperCaseEmails(), "nothing committed");
+            abortOnceTheRunWaitsForALock(j, build, database);
             assertFalse(build.isKeepLog());
         });
     }
@@ -81,12 +61,6 @@ class ReconciliationTest {
             assertEquals(ScriptRunStatus.CANCELLED, record.getStatus(), record.getMessage());
             assertTrue(record.getMessage().contains("the run was never started, so nothing was run"), record.getMessage());
         });
-    }
-
-    /** How many sessions wait for a lock on the target now. */
-    private static String waitingForLocks(TestTarget database) {
-        return database.queryOne("SELECT count(*) FROM pg_locks WHERE NOT granted"
-                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
     }
 
     @Test

@@ -96,16 +96,8 @@ class RunScriptStepTest {
 
     @Test
     void noPasswordInProgramDataOrTheStagingFolderWhileWaitingOrAfter(JenkinsRule j) throws Exception {
-        TestTarget database = TestTarget.create();
-        configureTarget("staging-db", database, "staging");
-        WorkflowJob job = j.createProject(WorkflowJob.class, "waits");
-        job.setDefinition(new CpsFlowDefinition("node {\n" + WRITE_SCRIPT
-                + "  runScript script: 'scripts/fix.sql', target: 'staging-db', mode: 'run'\n}", true));
-        Fixtures.secure(j, job);
-
-        WorkflowRun build = j.waitForMessage("Approve or reject",
-                job.scheduleBuild2(0, new CauseAction(Fixtures.requestedBy("alice"))).waitForStart());
-        FilePath workspace = j.jenkins.getWorkspaceFor(job);
+        WorkflowRun build = waitingRun(j, TestTarget.create(), "waits");
+        FilePath workspace = j.jenkins.getWorkspaceFor(build.getParent());
         assertTrue(new File(build.getRootDir(), "program.dat").isFile(), "the waiting Pipeline's state is on disk");
         assertTrue(workspace.sibling(workspace.getName() + "@tmp").exists(), "the run's files are staged");
         assertEquals(List.of(), filesContaining(build, workspace, TestTarget.PASSWORD), "while waiting");
@@ -184,31 +176,8 @@ class RunScriptStepTest {
     @Test
     void stoppingThePipelineWhileTheRunWaitsOnALockEndsItOnlyAfterTheRollback(JenkinsRule j) throws Exception {
         TestTarget database = TestTarget.create();
-        configureTarget("staging-db", database, "staging");
-        WorkflowJob job = j.createProject(WorkflowJob.class, "stopped");
-        job.setDefinition(new CpsFlowDefinition("node {\n" + WRITE_SCRIPT
-                + "  runScript script: 'scripts/fix.sql', target: 'staging-db', mode: 'run'\n}", true));
-        Fixtures.secure(j, job);
-
-        WorkflowRun build = j.waitForMessage("Approve or reject",
-                job.scheduleBuild2(0, new CauseAction(Fixtures.requestedBy("alice"))).waitForStart());
-        try (AutoCloseable lock = database.lock("accounts")) {
-            assertEquals(200, Fixtures.approve(j, "bob", build));
-            for (int i = 0; i < 100 && "0".equals(waitingForLocks(database)); i++) {
-                Thread.sleep(100); // until the run's UPDATE waits for the lock (lock timeout 5 s)
-            }
-            assertEquals("1", waitingForLocks(database), "the run waits for the lock");
-            build.getExecutor().interrupt();
-            j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(build));
-            // Still holding the lock: the step ended only once the run's statement was cancelled and rolled back.
-            assertEquals("0", waitingForLocks(database), "the run's session no longer waits");
-        }
-
-        ScriptRunAction record = build.getAction(ScriptRunAction.class);
-        assertEquals(ScriptRunStatus.CANCELLED, record.getStatus(), record.getMessage());
-        assertTrue(record.getMessage().startsWith("Stopped; the agent reported:"), record.getMessage());
-        j.assertLogContains("Stop requested: cancelling run " + record.getRunId(), build);
-        assertEquals(2, database.upperCaseEmails(), "nothing committed");
+        WorkflowRun build = waitingRun(j, database, "stopped");
+        Fixtures.abortOnceTheRunWaitsForALock(j, build, database);
     }
 
     /**
@@ -233,10 +202,15 @@ class RunScriptStepTest {
         j.assertLogNotContains(TestTarget.PASSWORD, build);
     }
 
-    /** How many sessions wait for a lock in the target's database now. */
-    private static String waitingForLocks(TestTarget database) {
-        return database.queryOne("SELECT count(*) FROM pg_locks WHERE NOT granted"
-                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+    /** A run of the fix on staging-db by one {@code runScript}, requested by alice, once it waits for approval. */
+    private static WorkflowRun waitingRun(JenkinsRule j, TestTarget database, String name) throws Exception {
+        configureTarget("staging-db", database, "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, name);
+        job.setDefinition(new CpsFlowDefinition("node {\n" + WRITE_SCRIPT
+                + "  runScript script: 'scripts/fix.sql', target: 'staging-db', mode: 'run'\n}", true));
+        Fixtures.secure(j, job);
+        return j.waitForMessage("Approve or reject",
+                job.scheduleBuild2(0, new CauseAction(Fixtures.requestedBy("alice"))).waitForStart());
     }
 
     /** Prepares in one node, waits outside any node, runs in another node; alice requests, bob approves. */
