@@ -20,6 +20,7 @@ import hudson.model.Result;
 import hudson.slaves.DumbSlave;
 import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
+import io.jenkins.plugins.prodscript.target.ProductionScriptTargets;
 import io.jenkins.plugins.prodscript.testing.TestTarget;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -76,8 +77,7 @@ class FlyweightJobTest {
         assertFalse(database.touched(), "the database was not touched");
 
         // An administrator who admits the controller explicitly gets what they asked for.
-        configureTarget("staging-db", database, "staging");
-        ScriptRunProject staging = scriptJob(j, "fix-staging", "staging-db");
-        j.assertBuildStatusSuccess(staging.scheduleBuild2(0, parameters(SCRIPT, "staging-db", "rehearse")));
+        ProductionScriptTargets.get().find("prod-main").orElseThrow().setAllowedAgentLabels("built-in");
+        j.assertBuildStatusSuccess(job.scheduleBuild2(0, requestedBy("alice"), parameters(SCRIPT, "prod-main", "rehearse")));
     }
 }
