@@ -71,8 +71,7 @@ abstract class ScriptStepExecution extends GeneralNonBlockingStepExecution {
             work = current;
             if (stopping != null) {
                 // Handed over (say by an approval) just as the step was stopped: nothing more may start.
-                work = null;
-                current.finish();
+                end(current);
                 return;
             }
             try (ACLContext ignored = ACL.as2(BuildAuthentication.of(build()))) {
@@ -83,10 +82,17 @@ abstract class ScriptStepExecution extends GeneralNonBlockingStepExecution {
                 }
                 LOGGER.log(Level.FINE, "Stopped: " + getContext(), e);
             } finally {
-                work = null;
-                current.finish();
+                end(current);
             }
         });
+    }
+
+    /** Forgets {@code ended} unless later work (handed over while it still ran) took its place. */
+    private void end(Work ended) {
+        if (work == ended) {
+            work = null;
+        }
+        ended.finish();
     }
 
     /**
