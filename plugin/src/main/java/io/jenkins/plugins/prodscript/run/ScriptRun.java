@@ -22,7 +22,6 @@ import io.jenkins.plugins.prodscript.target.TargetDatabase;
 import io.prodscript.engine.execution.Mode;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
