@@ -126,26 +126,22 @@ public final class ApprovalAction implements RunAction2 {
      * Blocks until the approval is decided or expires, without polling: the thread sleeps until a deciding request
      * or the deadline wakes it. Decisions are logged to {@code listener} as they arrive.
      *
-     * @throws InterruptedException when the build is aborted while waiting; the approval is then settled as cancelled
+     * @throws InterruptedException when the build is aborted while waiting; the caller settles the wait then, in the
+     *                              one place every stopped wait is settled ({@code ScriptRun.stopWaiting})
      */
     public ApprovalOutcome await(TaskListener listener) throws InterruptedException {
         console = listener;
-        try {
-            while (true) {
-                ApprovalOutcome outcome = refresh();
-                if (outcome.isDecided()) {
-                    return outcome;
-                }
-                synchronized (this) {
-                    if (settled == null) {
-                        // wait(0) waits for notifyAll only; with a deadline, wake up to expire even if nobody decides.
-                        wait(judge().deadlineMillis().map(d -> Math.max(1, d - System.currentTimeMillis())).orElse(0L));
-                    }
+        while (true) {
+            ApprovalOutcome outcome = refresh();
+            if (outcome.isDecided()) {
+                return outcome;
+            }
+            synchronized (this) {
+                if (settled == null) {
+                    // wait(0) waits for notifyAll only; with a deadline, wake up to expire even if nobody decides.
+                    wait(judge().deadlineMillis().map(d -> Math.max(1, d - System.currentTimeMillis())).orElse(0L));
                 }
             }
-        } catch (InterruptedException e) {
-            cancelWaiting("the build was aborted");
-            throw e;
         }
     }
 
@@ -169,8 +165,8 @@ public final class ApprovalAction implements RunAction2 {
     }
 
     /**
-     * Settles a wait nobody decided as cancelled, because the build was aborted while waiting. Does nothing when the
-     * outcome is already settled.
+     * Settles a wait nobody decided as cancelled, because the build was stopped while waiting. Does nothing when the
+     * outcome is already settled. Callers go through {@code ScriptRun.stopWaiting}, which also ends the run's record.
      */
     public void cancelWaiting(String reason) {
         List<Consumer<ApprovalOutcome>> toCall;

@@ -3,9 +3,13 @@ package io.jenkins.plugins.prodscript.audit;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.model.Item;
 import hudson.model.Run;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jenkins.model.RunAction2;
+import jenkins.util.Timer;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.export.Exported;
@@ -21,6 +25,8 @@ import org.kohsuke.stapler.export.ExportedBean;
  */
 @ExportedBean(defaultVisibility = 2)
 public final class ScriptRunAction implements RunAction2 {
+    private static final Logger LOGGER = Logger.getLogger(ScriptRunAction.class.getName());
+
     private final String runId;
     private final String rehearsalRunId;
     private final String scriptPath;
@@ -319,14 +325,34 @@ public final class ScriptRunAction implements RunAction2 {
 
     /**
      * A build loaded while not running whose run was running when it was last saved lost its outcome (a restart): the
-     * target's ledger decides it ({@link UnfinishedRuns}). A Pipeline that resumes is still building and settles it
-     * itself.
+     * target's ledger decides it ({@link UnfinishedRuns}). One that was still waiting for approval never started its
+     * run: it ends CANCELLED, so the record does not say it waits for ever. A Pipeline that resumes is still building
+     * and settles both itself.
      */
     @Override
     public void onLoad(Run<?, ?> r) {
         this.run = r;
-        if ((status == ScriptRunStatus.RUNNING || status == ScriptRunStatus.UNKNOWN) && !r.isBuilding()) {
+        if (r.isBuilding()) {
+            return;
+        }
+        if (status == ScriptRunStatus.RUNNING || status == ScriptRunStatus.UNKNOWN) {
             UnfinishedRuns.reconcileAll(r, runId);
+        } else if (status == ScriptRunStatus.WAITING_FOR_APPROVAL) {
+            // Not while the build is being loaded: the record is saved right after, on the timer.
+            Timer.get().execute(() -> endWaitCutShort(r));
+        }
+    }
+
+    private void endWaitCutShort(Run<?, ?> r) {
+        if (status != ScriptRunStatus.WAITING_FOR_APPROVAL) {
+            return;
+        }
+        setStatus(ScriptRunStatus.CANCELLED, "The build ended while it waited for approval (Jenkins restarted or"
+                + " stopped); the run was never started, so nothing was run.");
+        try {
+            r.save();
+        } catch (IOException e) {
+            LOGGER.log(Level.WARNING, "Could not save the record of " + r, e);
         }
     }
 

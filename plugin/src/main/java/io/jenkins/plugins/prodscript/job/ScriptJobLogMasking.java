@@ -9,8 +9,9 @@ import java.io.OutputStream;
 /**
  * Masks, in the log of every "Run Production Script" build, the passwords of the targets its job may use. Jenkins
  * applies global {@link ConsoleLogFilter}s to the builds of {@code AbstractProject}s such as this job type; Pipeline
- * builds do not apply them (see {@code TaskListenerDecorator#apply} in workflow-api), which is one more reason
- * production targets admit only this job type by default.
+ * builds do not apply them (see {@code TaskListenerDecorator#apply} in workflow-api), so the Pipeline steps mask
+ * their own output with the same mask, and the rest of a Pipeline stays unmasked: one more reason production targets
+ * admit only this job type by default.
  */
 @Extension
 public final class ScriptJobLogMasking extends ConsoleLogFilter {

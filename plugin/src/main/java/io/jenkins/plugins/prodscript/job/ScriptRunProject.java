@@ -6,6 +6,7 @@ import hudson.model.AbstractProject;
 import hudson.model.Descriptor;
 import hudson.model.Item;
 import hudson.model.ItemGroup;
+import hudson.model.Queue;
 import hudson.model.TopLevelItem;
 import hudson.tasks.Publisher;
 import hudson.util.DescribableList;
@@ -33,8 +34,15 @@ import org.kohsuke.stapler.verb.POST;
  * target database. Its configuration is the SCM, the scripts directory and the targets it may use; there are no
  * build steps, so configuring it never means running arbitrary commands. How careful a run must be (approvals,
  * timeouts) comes from the global target configuration, which the job cannot change.
+ *
+ * <p>A {@link Queue.FlyweightTask}, as a matrix project's parent is: a build takes none of an agent's numbered
+ * executors. The queue runs it on a one-off executor of a node matching the job's label ("Restrict where this project
+ * can be run"), or on the built-in node when there is no label; either way the agent's executors stay free for other
+ * builds during the hours a run may wait for approvals. The build still checks out and runs on that node
+ * (see {@link ScriptRunBuild} for why a production target needs a label).
  */
-public final class ScriptRunProject extends AbstractProject<ScriptRunProject, ScriptRunBuild> implements TopLevelItem {
+public final class ScriptRunProject extends AbstractProject<ScriptRunProject, ScriptRunBuild>
+        implements TopLevelItem, Queue.FlyweightTask {
     static final String DEFAULT_SCRIPTS_DIRECTORY = "scripts";
 
     private static final Logger LOGGER = Logger.getLogger(ScriptRunProject.class.getName());

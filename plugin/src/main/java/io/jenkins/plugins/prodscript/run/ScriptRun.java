@@ -21,8 +21,9 @@ import io.jenkins.plugins.prodscript.target.TargetCredentials;
 import io.jenkins.plugins.prodscript.target.TargetDatabase;
 import io.prodscript.engine.execution.Mode;
 import java.io.IOException;
-import java.util.List;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +40,12 @@ import java.util.concurrent.TimeUnit;
  * The login is resolved in each phase and only ever sent to the agent; it is never stored.
  */
 public final class ScriptRun {
+    /**
+     * How long a stop may have to wait for a phase to end: the controller's bound for the agent's report of a cancelled
+     * run ({@code RunCancellation}), plus time to record and archive it.
+     */
+    public static final Duration STOP_WAIT = RunCancellation.REPORT_WAIT.plusSeconds(30);
+
     /** The folder of the stage where a revert's reversal script is put. */
     private static final String REVERSAL_FOLDER = "revert";
 
@@ -47,6 +54,8 @@ public final class ScriptRun {
     private final Launcher launcher;
     private final TaskListener listener;
     private final ScriptCaller caller;
+    /** Set when the latest engine run was stopped (and its report still came back). */
+    private boolean stopped;
 
     /**
      * @param build     the build making the run
@@ -123,6 +132,11 @@ public final class ScriptRun {
             stage.write(ArtifactNames.REHEARSAL, rehearsal.getResultLine());
             action.setRehearsalRows(rehearsal.getRowsChanged(), rehearsal.getStatements());
             action.setRehearsalReview(planned.getReviewedFunctions(), rehearsal.getFiringTriggers(), rehearsal.getTableRows());
+            if (stopped) {
+                update(action, ScriptRunStatus.CANCELLED, "Stopped during the rehearsal, which ended " + rehearsal.describe()
+                        + "; rehearsals always roll back. Nothing was changed.");
+                throw new InterruptedException("Stopped during the rehearsal; nothing was changed.");
+            }
             if (rehearsal.refused()) {
                 // The target's ledger said no (e.g. already applied): nothing ran, so it is a refusal, not a failure.
                 String reason = rehearsal.getFailure() == null ? rehearsal.describe() : rehearsal.getFailure();
@@ -209,7 +223,11 @@ public final class ScriptRun {
                 throw new AbortException("The outcome of the run is unknown, it may have committed: " + report.describe());
             }
             if (!report.committed()) {
-                update(action, statusOfUncommitted(report), report.describe());
+                update(action, statusOfUncommitted(report), (stopped ? "Stopped; the agent reported: " : "") + report.describe());
+                if (stopped) {
+                    throw new InterruptedException("Stopped: run " + prepared.getRunId() + " ended " + report.describe()
+                            + ". Everything was rolled back; nothing was changed.");
+                }
                 throw new AbortException("The run did not commit: " + report.describe() + ". Everything was rolled back.");
             }
             action.setCommittedRows(report.getRowsChanged(), report.getStatements());
@@ -247,9 +265,28 @@ public final class ScriptRun {
      * decisions stay in the build's record. Does nothing to a record that already ended.
      */
     public static void recordNotApproved(Run<?, ?> build, String runId, ApprovalOutcome outcome) throws IOException {
+        endWait(build, runId, statusOf(outcome), outcome.getReason());
+    }
+
+    /**
+     * The one way a wait for approval ends when the build is stopped while it waits (the job type's Abort, a Pipeline
+     * stopped in {@code runScript} or {@code waitForScriptApproval}): the approval is settled as cancelled, so no later
+     * decision counts, and the record says CANCELLED: nothing was run. Does nothing to a run no longer waiting.
+     *
+     * @param reason who stopped it, for the approval's console line and the record
+     */
+    public static void stopWaiting(Run<?, ?> build, String runId, String reason) throws IOException {
+        ApprovalAction approval = ApprovalAction.of(build, runId);
+        if (approval != null) {
+            approval.cancelWaiting(reason);
+        }
+        endWait(build, runId, ScriptRunStatus.CANCELLED, "Stopped while waiting for approval (" + reason + "); nothing was run.");
+    }
+
+    private static void endWait(Run<?, ?> build, String runId, ScriptRunStatus status, String message) throws IOException {
         ScriptRunAction action = ScriptRunAction.of(build, runId);
         if (action != null && action.getStatus() == ScriptRunStatus.WAITING_FOR_APPROVAL) {
-            action.setStatus(statusOf(outcome), outcome.getReason());
+            action.setStatus(status, message);
             build.save();
         }
     }
@@ -313,17 +350,16 @@ public final class ScriptRun {
                                     String commit, ArtifactStage stage) throws IOException, InterruptedException {
         ExecuteScript task = new ExecuteScript(location.path(), expectedChecksum, target.settings(), login, mode,
                 requester, commit, runId, revertsRunId, stage.pathOf(ArtifactNames.EVENTS), listener);
-        ExecutionReport report = location.root().act(task);
+        Future<ExecutionReport> pending = location.root().actAsync(task);
+        ExecutionReport report = RunCancellation.await(location.root(), runId, pending, listener);
+        // Cleared here, so the phase can still write and archive what the run produced; the phase then ends as stopped.
+        stopped = Thread.interrupted();
         if (report.getProblem() != null) {
             log("WARNING: " + report.getProblem());
         }
-        // On a local channel the abort reaches us as the interrupt flag, after the engine rolled back. An abort that
-        // came after the commit changes nothing: the run is reported as what it was.
-        if (Thread.interrupted()) {
-            if (!report.committed()) {
-                throw new InterruptedException("Aborted; run " + runId + " ended " + report.describe());
-            }
-            log("The abort arrived after run " + runId + " had committed; it stays committed.");
+        if (stopped) {
+            log("After the stop, run " + runId + " ended " + report.describe()
+                    + (report.committed() ? "; it had committed before the stop arrived and stays committed." : "."));
         }
         return report;
     }

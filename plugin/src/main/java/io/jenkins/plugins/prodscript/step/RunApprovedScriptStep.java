@@ -7,15 +7,12 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.security.ACL;
-import hudson.security.ACLContext;
 import io.jenkins.plugins.prodscript.approval.ApprovalAction;
 import io.jenkins.plugins.prodscript.approval.ApprovalOutcome;
 import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.run.ScriptRun;
-import io.jenkins.plugins.prodscript.target.ScriptCaller;
+import java.io.IOException;
 import java.util.Set;
-import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -38,8 +35,8 @@ public final class RunApprovedScriptStep extends PreparedRunStep {
         return new Execution(context, getRunId());
     }
 
-    /** The run itself is on the shared step thread pool, as the build's authentication, as {@code runScript}'s is. */
-    static final class Execution extends GeneralNonBlockingStepExecution {
+    /** Runs the approved run the way {@code runScript} runs its own ({@link ScriptStepExecution}). */
+    static final class Execution extends ScriptStepExecution {
         private static final long serialVersionUID = 1L;
 
         private final String runId;
@@ -50,26 +47,27 @@ public final class RunApprovedScriptStep extends PreparedRunStep {
         }
 
         @Override
+        String targetName() throws IOException, InterruptedException {
+            ScriptRunAction record = ScriptRunAction.of(build(), runId);
+            return record == null ? "" : record.getTargetName();
+        }
+
+        @Override
         public boolean start() {
-            run(this::runApproved);
+            runAsBuild(this::runApproved);
             return false;
         }
 
         private void runApproved() throws Exception {
-            Run<?, ?> build = getContext().get(Run.class);
-            try (ACLContext ignored = ACL.as2(BuildAuthentication.of(build))) {
-                ApprovalAction approval = ApprovalAction.of(build, runId);
-                ApprovalOutcome outcome = approval == null ? null : approval.outcome();
-                if (outcome == null || !outcome.isDecided()) {
-                    throw new AbortException("Run " + runId + " is not decided yet; wait with waitForScriptApproval"
-                            + " first (outside node). Nothing was run.");
-                }
-                new ScriptRun(build, getContext().get(FilePath.class), getContext().get(Launcher.class),
-                        getContext().get(TaskListener.class), ScriptCaller.PIPELINE_STEP)
-                        .complete(ScriptRun.preparedIn(build, runId), outcome);
-                ScriptRunAction record = ScriptRunAction.of(build, runId);
-                getContext().onSuccess(StepSummary.of(record));
+            Run<?, ?> build = build();
+            ApprovalAction approval = ApprovalAction.of(build, runId);
+            ApprovalOutcome outcome = approval == null ? null : approval.outcome();
+            if (outcome == null || !outcome.isDecided()) {
+                throw new AbortException("Run " + runId + " is not decided yet; wait with waitForScriptApproval"
+                        + " first (outside node). Nothing was run.");
             }
+            scriptRun().complete(ScriptRun.preparedIn(build, runId), outcome);
+            succeed(runId);
         }
     }
 

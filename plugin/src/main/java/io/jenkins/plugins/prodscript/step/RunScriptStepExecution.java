@@ -1,36 +1,29 @@
 package io.jenkins.plugins.prodscript.step;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.FilePath;
-import hudson.Launcher;
 import hudson.model.Run;
-import hudson.model.TaskListener;
-import hudson.security.ACL;
-import hudson.security.ACLContext;
 import io.jenkins.plugins.prodscript.approval.ApprovalAction;
 import io.jenkins.plugins.prodscript.approval.ApprovalOutcome;
-import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
 import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
 import io.jenkins.plugins.prodscript.run.LedgerReconciliation;
 import io.jenkins.plugins.prodscript.run.PreparedRun;
 import io.jenkins.plugins.prodscript.run.ScriptRun;
 import io.jenkins.plugins.prodscript.run.ScriptRunSpec;
-import io.jenkins.plugins.prodscript.target.ScriptCaller;
 import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.util.Timer;
-import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
  * Runs {@code runScript} asynchronously, in the manner of the {@code input} step: {@link #start()} returns at once,
- * the work happens on the shared pool of {@link GeneralNonBlockingStepExecution} (as the build's authentication, and
- * holding off a safe restart while it runs), and while approvals are awaited no thread is held. The approval itself is
+ * the work happens as {@link ScriptStepExecution} describes (shared pool, the build's authentication, masked log, a
+ * stop that waits for the agent's rollback), and while approvals are awaited no thread is held. The approval itself is
  * kept by the build's {@link ApprovalAction}; this execution keeps only the prepared run (plain values, in the
  * Pipeline's program state), so after a controller restart {@link #onResume()} reattaches to the approval and carries on.
  */
-final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
+final class RunScriptStepExecution extends ScriptStepExecution {
     private static final long serialVersionUID = 1L;
     private static final Logger LOGGER = Logger.getLogger(RunScriptStepExecution.class.getName());
 
@@ -44,12 +37,15 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
     /** Set once the approved run has started on the target: a restart after that must not run it again. */
     private boolean runStarted;
 
-    private transient volatile boolean stopped;
-
     RunScriptStepExecution(StepContext context, ScriptRunSpec spec, boolean waitForApproval) {
         super(context);
         this.spec = spec;
         this.waitForApproval = waitForApproval;
+    }
+
+    @Override
+    String targetName() {
+        return spec.getTargetName();
     }
 
     @Override
@@ -64,12 +60,12 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
         PreparedRun prepared = scriptRun.prepare(spec);
         runId = prepared.getRunId();
         if (!prepared.needsApproval()) {
-            succeed();
+            succeed(runId);
             return;
         }
         if (!waitForApproval) {
             ApprovalAction.open(build(), scriptRun.approvalRequest(prepared), listener());
-            succeed();
+            succeed(runId);
             return;
         }
         waiting = prepared;
@@ -83,7 +79,7 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
      * thread that runs as the build, not as the approver who happened to settle it.
      */
     private void decided(ApprovalOutcome outcome) {
-        if (stopped) {
+        if (isStopping()) {
             return;
         }
         runAsBuild(() -> complete(outcome));
@@ -95,15 +91,7 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
             getContext().saveState().get();
         }
         scriptRun().complete(waiting, outcome);
-        succeed();
-    }
-
-    private void succeed() throws IOException, InterruptedException {
-        ScriptRunAction record = ScriptRunAction.of(build(), runId);
-        if (record == null) {
-            throw new AbortException("The build has no record of its script run.");
-        }
-        getContext().onSuccess(StepSummary.of(record));
+        succeed(runId);
     }
 
     /**
@@ -127,7 +115,7 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
     private void reconciled(ScriptRunStatus status) {
         try {
             if (status == ScriptRunStatus.COMMITTED) {
-                succeed();
+                succeed(runId);
             } else {
                 getContext().onFailure(new AbortException("Run " + waiting.getRunId() + " did not commit ("
                         + status.getWords() + "), according to the target's ledger."));
@@ -146,34 +134,24 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
     }
 
     /**
-     * Aborting: interrupts the work in progress (on the agent that cancels the engine's run, which rolls back; a run
-     * whose report does not come back is then read from the target's ledger) and fails the step at once. Nothing here
-     * blocks: this may be called on the CPS thread.
+     * Stopping while approvals are awaited settles the wait as cancelled (nothing ran); stopping while work runs waits
+     * for it as {@link ScriptStepExecution#stop} says.
      */
     @Override
-    public void stop(Throwable cause) throws Exception {
-        stopped = true;
+    public void stop(@NonNull Throwable cause) throws Exception {
         if (waiting != null && !runStarted) {
+            Run<?, ?> build = build();
             // execute, not submit: nobody reads a Future here, and the timer pool logs what the task throws.
-            Timer.get().execute(this::recordAbortWhileWaiting);
+            Timer.get().execute(() -> stopWaiting(build));
         }
         super.stop(cause);
     }
 
-    private void recordAbortWhileWaiting() {
+    private void stopWaiting(Run<?, ?> build) {
         try {
-            Run<?, ?> run = build();
-            ScriptRunAction record = ScriptRunAction.of(run, runId);
-            if (record != null && record.getStatus() == ScriptRunStatus.WAITING_FOR_APPROVAL) {
-                record.setStatus(ScriptRunStatus.CANCELLED, "Aborted while waiting for approval; nothing was run.");
-                run.save();
-            }
-            ApprovalAction approval = ApprovalAction.of(run, runId);
-            if (approval != null) {
-                approval.cancelWaiting("the step was stopped");
-            }
-        } catch (IOException | InterruptedException e) {
-            LOGGER.log(Level.WARNING, "Could not record the abort of " + getContext(), e);
+            ScriptRun.stopWaiting(build, runId, "the step was stopped");
+        } catch (IOException e) {
+            LOGGER.log(Level.WARNING, "Could not record the stop of " + getContext(), e);
         }
     }
 
@@ -187,30 +165,4 @@ final class RunScriptStepExecution extends GeneralNonBlockingStepExecution {
         }
         return waiting == null ? "planning and rehearsing" : "waiting for approval of run " + waiting.getRunId();
     }
-
-    /**
-     * Runs {@code work} on the shared step thread pool as the build's authentication, whoever's thread asks (the CPS
-     * thread, an approver's request, the expiry timer, a resume); any failure fails the step, unless it was stopped.
-     */
-    private void runAsBuild(Block work) {
-        run(() -> {
-            try (ACLContext ignored = ACL.as2(BuildAuthentication.of(build()))) {
-                work.run();
-            }
-        });
-    }
-
-    private ScriptRun scriptRun() throws IOException, InterruptedException {
-        return new ScriptRun(build(), getContext().get(FilePath.class), getContext().get(Launcher.class), listener(),
-                ScriptCaller.PIPELINE_STEP);
-    }
-
-    private Run<?, ?> build() throws IOException, InterruptedException {
-        return getContext().get(Run.class);
-    }
-
-    private TaskListener listener() throws IOException, InterruptedException {
-        return getContext().get(TaskListener.class);
-    }
-
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -66,15 +67,24 @@ public final class WaitForScriptApprovalStep extends PreparedRunStep {
         @Override
         public void stop(@NonNull Throwable cause) throws Exception {
             stopped = true;
-            try {
-                approval().cancelWaiting("the Pipeline was stopped");
-            } catch (AbortException e) {
-                LOGGER.log(Level.FINE, "Nothing to cancel for run " + runId, e);
-            }
+            Run<?, ?> build = getContext().get(Run.class);
+            // Not on the CPS thread: settling saves the build.
+            Timer.get().execute(() -> stopWaiting(build));
             super.stop(cause);
         }
 
+        private void stopWaiting(Run<?, ?> build) {
+            try {
+                ScriptRun.stopWaiting(build, runId, "the Pipeline was stopped");
+            } catch (IOException e) {
+                LOGGER.log(Level.WARNING, "Could not record the stop of the wait for run " + runId, e);
+            }
+        }
+
         private void decided(ApprovalOutcome outcome) {
+            if (stopped) {
+                return; // the stop records it
+            }
             if (outcome.isApproved()) {
                 getContext().onSuccess(outcome.getState().name());
                 return;
@@ -84,9 +94,7 @@ public final class WaitForScriptApprovalStep extends PreparedRunStep {
             } catch (IOException | InterruptedException e) {
                 LOGGER.log(Level.WARNING, "Could not record that run " + runId + " was not approved", e);
             }
-            if (!stopped) {
-                getContext().onFailure(new AbortException("Not approved: " + outcome.getReason() + ". Nothing was changed."));
-            }
+            getContext().onFailure(new AbortException("Not approved: " + outcome.getReason() + ". Nothing was changed."));
         }
 
         private ApprovalAction approval() throws IOException, InterruptedException {

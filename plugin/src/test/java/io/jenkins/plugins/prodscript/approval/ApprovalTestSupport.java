@@ -69,7 +69,14 @@ final class ApprovalTestSupport {
         @Override
         public boolean perform(AbstractBuild<?, ?> build, Launcher launcher, BuildListener listener)
                 throws InterruptedException, IOException {
-            ApprovalOutcome outcome = ApprovalAction.open(build, ApprovalRequests.request(List.of(), maxWaitMillis), listener).await(listener);
+            ApprovalAction approval = ApprovalAction.open(build, ApprovalRequests.request(List.of(), maxWaitMillis), listener);
+            ApprovalOutcome outcome;
+            try {
+                outcome = approval.await(listener);
+            } catch (InterruptedException e) {
+                approval.cancelWaiting("the build was aborted"); // as ScriptRun.stopWaiting does for the plugin's builds
+                throw e;
+            }
             listener.getLogger().println(outcome.isApproved() ? "Running the script now" : "Not approved; nothing was changed");
             return outcome.isApproved();
         }

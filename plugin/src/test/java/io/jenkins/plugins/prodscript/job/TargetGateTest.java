@@ -158,6 +158,7 @@ class TargetGateTest {
         List<TargetDatabase> targets = new ArrayList<>(ProductionScriptTargets.get().getTargets());
         TargetDatabase prod = new TargetDatabase("prod-main", production.url(), "target-login");
         prod.setRehearseOn("staging-db");
+        prod.setAllowedAgentLabels("built-in"); // the test's builds run on the controller
         targets.add(prod);
         ProductionScriptTargets.get().setTargets(targets);
         ScriptRunProject job = scriptJob(j, "fix", "prod-main");

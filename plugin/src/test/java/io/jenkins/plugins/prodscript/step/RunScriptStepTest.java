@@ -96,16 +96,8 @@ class RunScriptStepTest {
 
     @Test
     void noPasswordInProgramDataOrTheStagingFolderWhileWaitingOrAfter(JenkinsRule j) throws Exception {
-        TestTarget database = TestTarget.create();
-        configureTarget("staging-db", database, "staging");
-        WorkflowJob job = j.createProject(WorkflowJob.class, "waits");
-        job.setDefinition(new CpsFlowDefinition("node {\n" + WRITE_SCRIPT
-                + "  runScript script: 'scripts/fix.sql', target: 'staging-db', mode: 'run'\n}", true));
-        Fixtures.secure(j, job);
-
-        WorkflowRun build = j.waitForMessage("Approve or reject",
-                job.scheduleBuild2(0, new CauseAction(Fixtures.requestedBy("alice"))).waitForStart());
-        FilePath workspace = j.jenkins.getWorkspaceFor(job);
+        WorkflowRun build = waitingRun(j, TestTarget.create(), "waits");
+        FilePath workspace = j.jenkins.getWorkspaceFor(build.getParent());
         assertTrue(new File(build.getRootDir(), "program.dat").isFile(), "the waiting Pipeline's state is on disk");
         assertTrue(workspace.sibling(workspace.getName() + "@tmp").exists(), "the run's files are staged");
         assertEquals(List.of(), filesContaining(build, workspace, TestTarget.PASSWORD), "while waiting");
@@ -179,6 +171,46 @@ class RunScriptStepTest {
         assertEquals(ScriptRunStatus.COMMITTED, ScriptRunAction.of(build).getStatus(), "the latest run is the build's");
         assertEquals(2, staging.upperCaseEmails(), "the first only rehearsed");
         assertEquals(0, second.upperCaseEmails());
+    }
+
+    @Test
+    void stoppingThePipelineWhileTheRunWaitsOnALockEndsItOnlyAfterTheRollback(JenkinsRule j) throws Exception {
+        TestTarget database = TestTarget.create();
+        WorkflowRun build = waitingRun(j, database, "stopped");
+        Fixtures.abortOnceTheRunWaitsForALock(j, build, database);
+    }
+
+    /**
+     * A value written in double quotes (a common slip) is taken by PostgreSQL for a column, and its error names it:
+     * when that value is the target's password, the server echoes the password. The log masks it, the agent's lines
+     * and the step's failure message alike.
+     */
+    @Test
+    void aServerMessageEchoingThePasswordIsMaskedInThePipelineLog(JenkinsRule j) throws Exception {
+        TestTarget database = TestTarget.create();
+        configureTarget("staging-db", database, "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, "echoes");
+        job.setDefinition(new CpsFlowDefinition("node {\n"
+                + "  writeFile file: 'scripts/fix.sql', text: '''-- @expect-rows 1: 1\n"
+                + "UPDATE accounts SET email = lower(email) WHERE email = \"" + TestTarget.PASSWORD + "\";\n'''\n"
+                + "  runScript script: 'scripts/fix.sql', target: 'staging-db'\n}", true));
+
+        WorkflowRun build = j.assertBuildStatus(Result.FAILURE, job.scheduleBuild2(0));
+
+        j.assertLogContains("does not exist", build);
+        j.assertLogContains("column \"****\"", build);
+        j.assertLogNotContains(TestTarget.PASSWORD, build);
+    }
+
+    /** A run of the fix on staging-db by one {@code runScript}, requested by alice, once it waits for approval. */
+    private static WorkflowRun waitingRun(JenkinsRule j, TestTarget database, String name) throws Exception {
+        configureTarget("staging-db", database, "staging");
+        WorkflowJob job = j.createProject(WorkflowJob.class, name);
+        job.setDefinition(new CpsFlowDefinition("node {\n" + WRITE_SCRIPT
+                + "  runScript script: 'scripts/fix.sql', target: 'staging-db', mode: 'run'\n}", true));
+        Fixtures.secure(j, job);
+        return j.waitForMessage("Approve or reject",
+                job.scheduleBuild2(0, new CauseAction(Fixtures.requestedBy("alice"))).waitForStart());
     }
 
     /** Prepares in one node, waits outside any node, runs in another node; alice requests, bob approves. */

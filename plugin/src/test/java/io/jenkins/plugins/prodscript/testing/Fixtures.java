@@ -1,19 +1,26 @@
 package io.jenkins.plugins.prodscript.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.model.Cause;
 import hudson.model.Item;
 import hudson.model.ParametersAction;
+import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.StringParameterValue;
 import io.jenkins.plugins.prodscript.approval.ApprovalAction;
 import io.jenkins.plugins.prodscript.approval.ProductionScriptPermissions;
+import io.jenkins.plugins.prodscript.audit.ScriptRunAction;
+import io.jenkins.plugins.prodscript.audit.ScriptRunStatus;
 import io.jenkins.plugins.prodscript.job.ScriptRunBuild;
 import io.jenkins.plugins.prodscript.job.ScriptRunProject;
 import io.jenkins.plugins.prodscript.target.ProductionScriptTargets;
 import io.jenkins.plugins.prodscript.target.TargetDatabase;
+import io.jenkins.plugins.prodscript.target.TargetRules;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,10 +73,35 @@ public final class Fixtures {
         addLogin();
         TargetDatabase target = new TargetDatabase(name, database.url(), CREDENTIALS_ID);
         target.setTier(tier);
+        if (TargetRules.isProduction(tier)) {
+            // Tests run their builds on the built-in node, which a production target admits only when told so.
+            target.setAllowedAgentLabels("built-in");
+        }
         List<TargetDatabase> targets = new ArrayList<>(ProductionScriptTargets.get().getTargets());
         targets.add(target);
         ProductionScriptTargets.get().setTargets(targets);
         return target;
+    }
+
+    /**
+     * Approves {@code build} (bob) while {@code database}'s accounts are locked, aborts it once its run waits for the
+     * lock, and checks that the abort ended the build only after the run was cancelled and rolled back: when the build
+     * is over the run's session no longer waits (the lock is still held), the record says CANCELLED with the agent's
+     * report, and nothing was committed.
+     */
+    public static void abortOnceTheRunWaitsForALock(JenkinsRule j, Run<?, ?> build, TestTarget database) throws Exception {
+        try (AutoCloseable lock = database.lock("accounts")) {
+            assertEquals(200, approve(j, "bob", build));
+            database.awaitOneSessionWaitingForALock(); // the run's UPDATE (lock timeout 5 s)
+            build.getExecutor().interrupt();
+            j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(build));
+            assertEquals(0, database.sessionsWaitingForALock(), "the run's session no longer waits");
+        }
+        ScriptRunAction record = ScriptRunAction.of(build);
+        assertEquals(ScriptRunStatus.CANCELLED, record.getStatus(), record.getMessage());
+        assertTrue(record.getMessage().startsWith("Stopped; the agent reported:"), record.getMessage());
+        j.assertLogContains("Stop requested: cancelling run " + record.getRunId(), build);
+        assertEquals(2, database.upperCaseEmails(), "nothing committed");
     }
 
     /** The test login as targets need it: a System-scoped credential of the global store. */

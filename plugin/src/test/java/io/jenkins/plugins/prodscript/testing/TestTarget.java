@@ -174,6 +174,22 @@ public final class TestTarget {
         }
     }
 
+    /** How many sessions wait for a lock in this database now. */
+    public int sessionsWaitingForALock() {
+        return Integer.parseInt(queryOne("SELECT count(*) FROM pg_locks WHERE NOT granted"
+                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
+    }
+
+    /** Waits, up to 10 s, until one session waits for a lock here (say a run blocked by {@link #lock}). */
+    public void awaitOneSessionWaitingForALock() throws InterruptedException {
+        for (int i = 0; i < 100 && sessionsWaitingForALock() == 0; i++) {
+            Thread.sleep(100);
+        }
+        if (sessionsWaitingForALock() != 1) {
+            throw new AssertionError(sessionsWaitingForALock() + " sessions wait for a lock, expected 1");
+        }
+    }
+
     private void run(String user, String password, String sql) {
         try (Connection c = connect(user, password); Statement s = c.createStatement()) {
             s.execute(sql);
