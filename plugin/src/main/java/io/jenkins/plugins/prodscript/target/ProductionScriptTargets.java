@@ -96,12 +96,12 @@ public class ProductionScriptTargets extends GlobalConfiguration {
      */
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
-        List<TargetDatabase> submitted = req.bindJSONToList(TargetDatabase.class, json.opt("targets"));
-        List<String> problems = problems(submitted);
-        if (!problems.isEmpty()) {
-            throw new FormException(String.join(" ", problems), "targets");
+        try {
+            setTargets(req.bindJSONToList(TargetDatabase.class, json.opt("targets")));
+        } catch (IllegalArgumentException e) {
+            // setTargets checked every target and changed nothing; the form shows its problems.
+            throw new FormException(e.getMessage(), "targets");
         }
-        setTargets(submitted);
         return true;
     }
 

@@ -593,8 +593,9 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
         }
 
         /**
-         * Announces the saved target's rescue tables that expire within a day and drops the expired ones now, as the
-         * hourly rescue retention does. Needs Overall/Administer: it drops tables on the target.
+         * Announces the saved target's rescue tables that expire within a day and drops the expired ones announced at
+         * least a day earlier, now, as the hourly rescue retention does. Needs Overall/Administer: it drops tables on
+         * the target.
          */
         @RequirePOST
         public FormValidation doRunMaintenance(@QueryParameter String name) {
