@@ -79,7 +79,7 @@ public final class ScriptRunHistoryAction implements Action {
             return List.of();
         }
         ProductionScriptTargets targets = ProductionScriptTargets.get();
-        return project.getAllowedTargets().stream().map(targets::find).flatMap(Optional::stream).toList();
+        return project.getAllowedTargets().stream().map(targets::named).flatMap(Optional::stream).toList();
     }
 
     /** The row's outcome in words, for the page; the downloads keep the status name. */
