@@ -262,13 +262,14 @@ public final class ScriptRunAction implements RunAction2 {
      */
     @Restricted(NoExternalUse.class)
     public void setStatus(ScriptRunStatus status, @CheckForNull String message) {
+        ScriptRunStatus before = this.status;
         this.status = status;
         this.message = message;
         if (status != ScriptRunStatus.UNKNOWN) {
             this.ledgerReading = null;
         }
         Run<?, ?> attachedTo = run;
-        if (attachedTo != null) {
+        if (attachedTo != null && (status.isOutcomePending() || before.isOutcomePending())) {
             UnsettledRunRegistry.update(attachedTo, runId, status);
         }
     }
@@ -353,7 +354,7 @@ public final class ScriptRunAction implements RunAction2 {
     @Override
     public void onLoad(Run<?, ?> r) {
         this.run = r;
-        if ((status == ScriptRunStatus.RUNNING || status == ScriptRunStatus.UNKNOWN) && !r.isBuilding()) {
+        if (status.isOutcomePending() && !r.isBuilding()) {
             UnfinishedRuns.reconcileAll(r, runId);
         }
     }

@@ -60,6 +60,11 @@ public enum ScriptRunStatus {
         return isFinal() && this != UNKNOWN;
     }
 
+    /** True while the run's outcome is not settled on the target: it runs, or its outcome is unknown. */
+    public boolean isOutcomePending() {
+        return this == RUNNING || this == UNKNOWN;
+    }
+
     /** True when the run is over, whatever its outcome (known or not). */
     public boolean isFinal() {
         return switch (this) {

@@ -56,8 +56,7 @@ public final class UnsettledRunRegistry {
     static synchronized void update(Run<?, ?> build, String runId, ScriptRunStatus status) {
         Entry entry = new Entry(build.getExternalizableId(), runId);
         List<Entry> entries = read();
-        boolean unsettled = status == ScriptRunStatus.RUNNING || status == ScriptRunStatus.UNKNOWN;
-        if (unsettled ? !entries.contains(entry) && entries.add(entry) : entries.remove(entry)) {
+        if (status.isOutcomePending() ? !entries.contains(entry) && entries.add(entry) : entries.remove(entry)) {
             write(entries);
         }
     }
@@ -76,7 +75,7 @@ public final class UnsettledRunRegistry {
         try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
             for (Entry entry : entries) {
                 ScriptRunAction record = recordOf(entry);
-                if (record == null || !isUnsettled(record.getStatus())) {
+                if (record == null || !record.getStatus().isOutcomePending()) {
                     gone.add(entry);
                 }
             }
@@ -99,10 +98,6 @@ public final class UnsettledRunRegistry {
             LOGGER.log(Level.WARNING, "Ignoring an unreadable entry " + entry.build, e);
             return null;
         }
-    }
-
-    private static boolean isUnsettled(ScriptRunStatus status) {
-        return status == ScriptRunStatus.RUNNING || status == ScriptRunStatus.UNKNOWN;
     }
 
     private static XmlFile file() {
