@@ -30,6 +30,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -165,21 +166,72 @@ public final class ScriptEngine {
         return onLedger(target, credentials, "prodscript ledger", handle -> new RescueRegistry(handle).manifest(runId).map(Json::pretty));
     }
 
-    /** Rescue tables that expire within the given time from now (for notice before cleanup), soonest first. */
+    /**
+     * Rescue tables not yet dropped that expire within {@code within} from now (expired ones included), soonest first,
+     * each with when its expiry was announced (null if not yet). Reads only; see {@link #announceExpiringRescueTables}.
+     */
     public List<RescueTable> rescueTablesExpiring(DatabaseTarget target, Credentials credentials, Duration within) throws SQLException {
         return onLedger(target, credentials, "prodscript rescue cleanup",
                 handle -> new RescueRegistry(handle).expiringBy(clock.instant().plus(within)));
     }
 
-    /** Drops the rescue tables that have expired and records it in the ledger; the runs they belonged to can no longer be reversed. */
-    public List<RescueTable> dropExpiredRescueTables(DatabaseTarget target, Credentials credentials, String requestedBy) throws SQLException {
+    /**
+     * Gives notice of the rescue tables that expire within {@code within} from now (expired ones included): records in
+     * the ledger ({@code script_runner.rescue_tables.notice_given_at}) that their expiry is announced now, unless it
+     * was announced before, in which case the first notice stands. Whoever calls it must show the returned tables to
+     * the people concerned; {@link #dropExpiredRescueTables} drops a table only once its notice is old enough.
+     *
+     * @return the tables expiring within {@code within}, soonest first, each with its notice time (never null)
+     * @throws SQLException        when the target cannot be reached or the login lacks the documented runner grants
+     * @throws LedgerNotInstalled  when the ledger is missing or at another version; nothing is recorded then
+     */
+    public List<RescueTable> announceExpiringRescueTables(DatabaseTarget target, Credentials credentials, Duration within)
+            throws SQLException {
+        return onLedger(target, credentials, "prodscript rescue cleanup", handle -> {
+            Instant now = clock.instant();
+            return new RescueRegistry(handle).announceExpiringBy(now.plus(within), now);
+        });
+    }
+
+    /**
+     * Drops the rescue tables that have expired and whose expiry was announced ({@link #announceExpiringRescueTables})
+     * at least {@code minimumNotice} ago, in one transaction, and records each drop in the ledger under
+     * {@code requestedBy}; the runs they belonged to can no longer be reversed. A table never announced, or announced
+     * more recently, stays however long ago it expired.
+     *
+     * @param minimumNotice how long before the drop its notice must have been given, e.g. a day; not negative
+     * @return the tables dropped, soonest expiry first
+     * @throws SQLException when the target cannot be reached, a table is locked for more than 5 seconds, or the login
+     *                      may not drop a table (rescue tables belong to the login whose run created them); nothing
+     *                      is dropped then
+     */
+    public List<RescueTable> dropExpiredRescueTables(DatabaseTarget target, Credentials credentials, String requestedBy,
+                                                     Duration minimumNotice) throws SQLException {
+        if (minimumNotice.isNegative()) {
+            throw new IllegalArgumentException("the minimum notice cannot be negative: " + minimumNotice);
+        }
         return onLedger(target, credentials, "prodscript rescue cleanup",
-                handle -> RescueCleanup.dropExpired(handle, clock.instant(), requestedBy));
+                handle -> RescueCleanup.dropExpired(handle, clock.instant(), minimumNotice, requestedBy));
     }
 
     /** The target's ledger, newest first. */
     public List<LedgerEntry> history(DatabaseTarget target, Credentials credentials, int limit) throws SQLException {
         return onLedger(target, credentials, "prodscript ledger", handle -> new Ledger(handle).history(limit));
+    }
+
+    /**
+     * One run or rehearsal as the target's ledger knows it now ({@code script_runner.run_history}), by its run id.
+     * Its {@link LedgerEntry#status() status} is the ledger's word: {@code running} while the session running it is
+     * alive, {@code interrupted} once that session has ended without finishing (PostgreSQL rolled its transaction
+     * back; reported even before another run noticed it, with {@code finishedAt} null then), otherwise how it ended.
+     * Reads only.
+     *
+     * @return empty when the ledger has no run with that id: it never reached this target
+     * @throws SQLException       when the target cannot be reached or the login lacks the documented runner grants
+     * @throws LedgerNotInstalled when the ledger is missing or at another version
+     */
+    public Optional<LedgerEntry> ledgerEntry(DatabaseTarget target, Credentials credentials, String runId) throws SQLException {
+        return onLedger(target, credentials, "prodscript ledger", handle -> new Ledger(handle).current(runId));
     }
 
     /**

@@ -21,6 +21,9 @@ public final class Ledger {
     /** Held by each run's session while it lives, so any login can tell a live run from a dead one. */
     static final int RUN_LOCKS = 0x7073_0002;
 
+    /** Why a run whose session ended before it finished did not change anything; the ledger's view says the same. */
+    static final String INTERRUPTED_FAILURE = "the process running it stopped before it finished; PostgreSQL rolled it back";
+
     private static final String SELECT_ENTRY = "SELECT run_id, script_path, checksum, commit_id, target_name, requested_by, mode,"
             + " status, forced, started_at, finished_at, rows_changed, failure, reverts_run_id FROM script_runner.run_history";
 
@@ -110,6 +113,24 @@ public final class Ledger {
 
     public Optional<LedgerEntry> find(String runId) {
         return handle.createQuery(SELECT_ENTRY + " WHERE run_id = :id").bind("id", runId).map((rs, ctx) -> entry(rs)).findOne();
+    }
+
+    /**
+     * The run as the ledger stands now, without writing anything: as {@link #find}, except that a run still recorded
+     * as {@code running} whose session no longer holds its run lock is reported {@code interrupted} (its transaction
+     * was rolled back when the session ended) even before another run has noticed it; {@code finishedAt} is then null,
+     * because nobody has recorded when it stopped.
+     */
+    public Optional<LedgerEntry> current(String runId) {
+        Optional<LedgerEntry> entry = find(runId);
+        if (entry.isEmpty() || !"running".equals(entry.get().status()) || runIsAlive(runId)) {
+            return entry;
+        }
+        // Read again after the probe: a run that committed and ended in between must be reported as what it was.
+        return find(runId).map(again -> !"running".equals(again.status()) ? again
+                : new LedgerEntry(again.runId(), again.scriptPath(), again.checksum(), again.commit(), again.target(),
+                        again.requestedBy(), again.mode(), "interrupted", again.forced(), again.startedAt(), null,
+                        again.rowsChanged(), INTERRUPTED_FAILURE, again.revertsRunId()));
     }
 
     /** The most recent runs, newest first. */

@@ -15,7 +15,7 @@ import org.jdbi.v3.core.JdbiException;
  */
 public final class LedgerSchema {
     /** The schema version this engine reads and writes. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** Names the product's advisory locks (the two-integer form), apart from the application's own. */
     static final int INSTALL_LOCKS = 0x7073_0003;
@@ -73,10 +73,10 @@ public final class LedgerSchema {
                    r.forced, r.started_at, coalesce(r.finished_at, i.noticed_at) AS finished_at, r.rows_changed,
                    r.statements,
                    CASE WHEN r.status = 'running' AND i.run_id IS NOT NULL
-                        THEN 'the process running it stopped before it finished; PostgreSQL rolled it back'
+                        THEN '%s'
                         ELSE r.failure END AS failure,
                    r.reverts_run_id
-              FROM script_runner.runs r LEFT JOIN script_runner.interruptions i ON i.run_id = r.run_id""",
+              FROM script_runner.runs r LEFT JOIN script_runner.interruptions i ON i.run_id = r.run_id""".formatted(Ledger.INTERRUPTED_FAILURE),
             """
             CREATE TABLE IF NOT EXISTS script_runner.rescue_manifests (
                 run_id text PRIMARY KEY REFERENCES script_runner.runs (run_id),
@@ -121,6 +121,14 @@ public final class LedgerSchema {
             )""",
             "CREATE INDEX IF NOT EXISTS approvals_run_id ON script_runner.approvals (run_id, id)");
 
+    /**
+     * Version 2: when each rescue table's coming expiry was first announced. Cleanup drops a table only once that
+     * notice is old enough, so no table disappears unannounced (say, after the cleanup was not running for a while).
+     * Tables recorded before the upgrade have no notice yet: the next announcement gives it.
+     */
+    private static final List<String> VERSION_2 = List.of(
+            "ALTER TABLE script_runner.rescue_tables ADD COLUMN IF NOT EXISTS notice_given_at timestamptz");
+
     private LedgerSchema() {
     }
 
@@ -155,15 +163,17 @@ public final class LedgerSchema {
             if (before < 1) {
                 refuseDuplicateApplications(h);
             }
-            // Repeating the steps of the current version restores what is missing (say, a dropped rescue schema).
-            for (String step : VERSION_1) {
-                h.execute(step);
+            // Repeating every version's steps restores what is missing (say, a dropped rescue schema).
+            for (List<String> version : List.of(VERSION_1, VERSION_2)) {
+                for (String step : version) {
+                    h.execute(step);
+                }
             }
             // Rescue tables hold copies of production rows: their schema grants nothing to PUBLIC.
             h.execute("CREATE SCHEMA IF NOT EXISTS " + quoted(rescueSchema));
             h.execute("REVOKE ALL ON SCHEMA " + quoted(rescueSchema) + " FROM PUBLIC");
-            if (before < 1) {
-                h.execute("INSERT INTO script_runner.schema_version (version) VALUES (1)");
+            if (before < VERSION) {
+                h.execute("INSERT INTO script_runner.schema_version (version) VALUES (?)", VERSION);
             }
             return new SchemaInstallation(before, VERSION);
         });

@@ -21,7 +21,7 @@ import org.jdbi.v3.core.Handle;
  */
 public final class RescueRegistry {
     private static final String SELECT_TABLE = "SELECT table_name AS name, run_id, statement_number, source_table,"
-            + " expires_at, dropped_at, dropped_by FROM script_runner.rescue_tables";
+            + " expires_at, notice_given_at, dropped_at, dropped_by FROM script_runner.rescue_tables";
 
     private final Handle handle;
 
@@ -79,6 +79,33 @@ public final class RescueRegistry {
                 .bind("moment", OffsetDateTime.ofInstant(moment, ZoneOffset.UTC)).map((rs, ctx) -> table(rs)).list();
     }
 
+    /**
+     * Records, for every rescue table not yet dropped that expires at or before {@code moment} and has not been
+     * announced, that its expiry is announced {@code now}; a table announced earlier keeps its first notice.
+     *
+     * @return the tables expiring by {@code moment}, soonest first, each with its notice
+     */
+    public List<RescueTable> announceExpiringBy(Instant moment, Instant now) {
+        handle.createUpdate("UPDATE script_runner.rescue_tables SET notice_given_at = :now"
+                        + " WHERE dropped_at IS NULL AND expires_at <= :moment AND notice_given_at IS NULL")
+                .bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .bind("moment", OffsetDateTime.ofInstant(moment, ZoneOffset.UTC))
+                .execute();
+        return expiringBy(moment);
+    }
+
+    /**
+     * Rescue tables not yet dropped that expired at or before {@code now} and whose expiry was announced at or before
+     * {@code noticedBy}, soonest first: what cleanup may drop.
+     */
+    List<RescueTable> droppable(Instant now, Instant noticedBy) {
+        return handle.createQuery(SELECT_TABLE + " WHERE dropped_at IS NULL AND expires_at <= :now"
+                        + " AND notice_given_at <= :noticedBy ORDER BY expires_at, run_id, statement_number")
+                .bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .bind("noticedBy", OffsetDateTime.ofInstant(noticedBy, ZoneOffset.UTC))
+                .map((rs, ctx) -> table(rs)).list();
+    }
+
     /** Records that cleanup dropped a run's rescue table. */
     void markDropped(RescueTable table, Instant at, String by) {
         handle.createUpdate("UPDATE script_runner.rescue_tables SET dropped_at = :at, dropped_by = :by"
@@ -92,7 +119,8 @@ public final class RescueRegistry {
 
     private static RescueTable table(ResultSet rs) throws SQLException {
         return new RescueTable(rs.getString("name"), rs.getString("run_id"), rs.getInt("statement_number"),
-                rs.getString("source_table"), instant(rs, "expires_at"), instant(rs, "dropped_at"), rs.getString("dropped_by"));
+                rs.getString("source_table"), instant(rs, "expires_at"), instant(rs, "notice_given_at"),
+                instant(rs, "dropped_at"), rs.getString("dropped_by"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

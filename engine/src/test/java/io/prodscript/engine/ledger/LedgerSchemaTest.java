@@ -72,7 +72,7 @@ class LedgerSchemaTest {
         SchemaInstallation installation = ENGINE.install(db.target(), db.superuser());
 
         assertEquals(new SchemaInstallation(-1, LedgerSchema.VERSION), installation);
-        assertEquals("created ledger schema version 1", installation.describe());
+        assertEquals("created ledger schema version " + LedgerSchema.VERSION, installation.describe());
         LedgerNotInstalled ungranted = assertThrows(LedgerNotInstalled.class, () -> ENGINE.history(db.target(), db.runner(), 1));
         assertTrue(ungranted.getMessage().contains("grant it what docs/how-a-run-works.md lists"), ungranted.getMessage());
         db.asSuperuser(TestDatabase.grantsFor(TestDatabase.RUNNER));
@@ -87,7 +87,7 @@ class LedgerSchemaTest {
 
         SchemaInstallation again = ENGINE.install(db.target(), db.superuser());
 
-        assertEquals(new SchemaInstallation(1, 1), again);
+        assertEquals(new SchemaInstallation(LedgerSchema.VERSION, LedgerSchema.VERSION), again);
         assertEquals(before, DatabaseContents.digest(db, "script_runner", "rescue"));
     }
 
@@ -121,9 +121,10 @@ class LedgerSchemaTest {
 
         RunResult refused = Scripts.run(db, "SELECT 1;", Mode.RUN).result();
         assertEquals(RunStatus.REFUSED, refused.status());
-        assertTrue(refused.failure().reason().contains("is version 0; this engine needs version 1"), refused.failure().reason());
+        assertTrue(refused.failure().reason().contains("is version 0; this engine needs version " + LedgerSchema.VERSION),
+                refused.failure().reason());
 
-        assertEquals(new SchemaInstallation(0, 1), ENGINE.install(db.target(), db.superuser()));
+        assertEquals(new SchemaInstallation(0, LedgerSchema.VERSION), ENGINE.install(db.target(), db.superuser()));
         db.asSuperuser(TestDatabase.grantsFor(TestDatabase.RUNNER));
 
         List<LedgerEntry> history = ENGINE.history(db.target(), db.runner(), 10);
@@ -133,6 +134,34 @@ class LedgerSchemaTest {
                 "SELECT table_name FROM script_runner.rescue_tables WHERE run_id = 'old-run'").mapTo(String.class).one()),
                 "an old rescue table is recorded with its schema, as this version records them");
         assertEquals(RunStatus.COMMITTED, Scripts.run(db, "SELECT 1;", Mode.RUN).result().status());
+    }
+
+    @Test
+    void aVersion1LedgerIsRefusedUntilUpgradedThenItsRescueTablesAwaitNoticeBeforeCleanup() throws SQLException {
+        TestDatabase db = TestDatabase.create();
+        db.execute("CREATE TABLE items (id int PRIMARY KEY, qty int NOT NULL); INSERT INTO items VALUES (1, 1)");
+        RunResult before = Scripts.run(db, "-- @rescue-retention 1s\nUPDATE items SET qty = 2 WHERE id = 1;", Mode.RUN).result();
+        assertEquals(RunStatus.COMMITTED, before.status(), () -> String.valueOf(before.failure()));
+        // The ledger as version 1 left it: no notice column, version 1 recorded.
+        db.asSuperuser("ALTER TABLE script_runner.rescue_tables DROP COLUMN notice_given_at;"
+                + " DELETE FROM script_runner.schema_version; INSERT INTO script_runner.schema_version (version) VALUES (1);");
+
+        RunResult refused = Scripts.run(db, "SELECT 1;", Mode.RUN).result();
+        assertEquals(RunStatus.REFUSED, refused.status());
+        assertTrue(refused.failure().reason().contains("is version 1; this engine needs version 2"), refused.failure().reason());
+        assertThrows(LedgerNotInstalled.class, () -> ENGINE.dropExpiredRescueTables(db.target(), db.runner(), "ops",
+                java.time.Duration.ZERO), "cleanup waits for the upgrade too");
+
+        SchemaInstallation upgrade = ENGINE.install(db.target(), db.superuser());
+
+        assertEquals(new SchemaInstallation(1, 2), upgrade);
+        assertEquals("upgraded the ledger schema from version 1 to 2", upgrade.describe());
+        assertEquals(2, ENGINE.installedSchemaVersion(db.target(), db.runner()), "the runner's grants cover the new column");
+        assertEquals(List.of(), ENGINE.dropExpiredRescueTables(db.target(), db.runner(), "ops", java.time.Duration.ZERO),
+                "a table recorded before the upgrade was never announced, so it is not dropped");
+        assertEquals(1, ENGINE.announceExpiringRescueTables(db.target(), db.runner(), java.time.Duration.ofDays(1)).size());
+        assertEquals(before.runId(), ENGINE.ledgerEntry(db.target(), db.runner(), before.runId()).orElseThrow().runId(),
+                "the history is kept");
     }
 
     @Test

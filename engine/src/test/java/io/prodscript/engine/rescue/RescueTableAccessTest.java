@@ -76,7 +76,9 @@ class RescueTableAccessTest {
         assertEquals(before, DatabaseContents.digest(db, "public"));
         assertEquals(List.of(run.rescue().captures().get(0).rescueTable()),
                 engine.rescueTablesExpiring(target, Scripts.credentials(), Duration.ofDays(30)).stream().map(RescueTable::name).toList());
-        List<RescueTable> dropped = db.jdbi().withHandle(h -> RescueCleanup.dropExpired(h, java.time.Instant.now().plus(Duration.ofDays(30)), "ops"));
+        engine.announceExpiringRescueTables(target, Scripts.credentials(), Duration.ofDays(30));
+        List<RescueTable> dropped = db.jdbi().withHandle(h -> RescueCleanup.dropExpired(h,
+                java.time.Instant.now().plus(Duration.ofDays(30)), Duration.ofDays(1), "ops"));
         assertEquals(1, dropped.size());
         assertEquals("false", new Rescue(db).single("SELECT (to_regclass('" + dropped.get(0).name().replace("'", "''") + "') IS NOT NULL)::text"));
     }

@@ -40,6 +40,8 @@ public final class ScriptRunAction implements RunAction2 {
     private volatile String checksum;
     private volatile ScriptRunStatus status = ScriptRunStatus.PLANNING;
     private volatile String message;
+    /** While UNKNOWN: why the latest reading of the target's ledger failed; null otherwise. */
+    private volatile String ledgerReading;
     /** Rows the committed run changed; stays 0 for every run that did not commit. */
     private volatile long rowsChanged;
     private volatile ArrayList<StatementRows> statements = new ArrayList<>();
@@ -251,10 +253,37 @@ public final class ScriptRunAction implements RunAction2 {
         this.checksum = checksum;
     }
 
+    /**
+     * While the outcome is {@link ScriptRunStatus#UNKNOWN}: why the latest attempt to read it from the target's ledger
+     * failed (say, the target could not be reached), beside the reason the outcome is unknown; null otherwise. Not
+     * exported and shown only to those who may configure the job: it may name the database's host.
+     */
+    public @CheckForNull String getLedgerReading() {
+        return ledgerReading;
+    }
+
+    /**
+     * Sets where the run stands. A run left RUNNING or UNKNOWN is listed in {@link UnsettledRunRegistry}, so that a
+     * restart settles it from the target's ledger even if nobody opens the build.
+     */
     @Restricted(NoExternalUse.class)
     public void setStatus(ScriptRunStatus status, @CheckForNull String message) {
+        ScriptRunStatus before = this.status;
         this.status = status;
         this.message = message;
+        if (status != ScriptRunStatus.UNKNOWN) {
+            this.ledgerReading = null;
+        }
+        Run<?, ?> attachedTo = run;
+        if (attachedTo != null && (status.isOutcomePending() || before.isOutcomePending())) {
+            UnsettledRunRegistry.update(attachedTo, runId, status);
+        }
+    }
+
+    /** Notes why reading the outcome from the target's ledger failed this time; the reason it is unknown stays. */
+    @Restricted(NoExternalUse.class)
+    public void setLedgerReading(String problem) {
+        this.ledgerReading = problem;
     }
 
     /** What the rehearsal changed before it was rolled back. */
@@ -324,10 +353,11 @@ public final class ScriptRunAction implements RunAction2 {
     }
 
     /**
-     * A build loaded while not running whose run was running when it was last saved lost its outcome (a restart): the
-     * target's ledger decides it ({@link UnfinishedRuns}). One that was still waiting for approval never started its
-     * run: it ends CANCELLED, so the record does not say it waits for ever. A Pipeline that resumes is still building
-     * and settles both itself.
+     * A build loaded while not running whose run was running, or of unknown outcome, when it was last saved lost sight
+     * of its outcome (a restart, or an abort whose reading of the ledger the restart cut short): the target's ledger
+     * decides it ({@link UnfinishedRuns}). One that was still waiting for approval never started its run: it ends
+     * CANCELLED, so the record does not say it waits for ever. A Pipeline that resumes is still building and settles
+     * both itself.
      */
     @Override
     public void onLoad(Run<?, ?> r) {
@@ -335,7 +365,7 @@ public final class ScriptRunAction implements RunAction2 {
         if (r.isBuilding()) {
             return;
         }
-        if (status == ScriptRunStatus.RUNNING || status == ScriptRunStatus.UNKNOWN) {
+        if (status.isOutcomePending()) {
             UnfinishedRuns.reconcileAll(r, runId);
         } else if (status == ScriptRunStatus.WAITING_FOR_APPROVAL) {
             // Not while the build is being loaded: the record is saved right after, on the timer.

@@ -52,7 +52,20 @@ public enum ScriptRunStatus {
         };
     }
 
-    /** True when the run is over, whatever its outcome. */
+    /**
+     * True when the run is over and its outcome known: final, and not {@link #UNKNOWN}, which the target's ledger
+     * still has to settle.
+     */
+    public boolean isSettled() {
+        return isFinal() && this != UNKNOWN;
+    }
+
+    /** True while the run's outcome is not settled on the target: it runs, or its outcome is unknown. */
+    public boolean isOutcomePending() {
+        return this == RUNNING || this == UNKNOWN;
+    }
+
+    /** True when the run is over, whatever its outcome (known or not). */
     public boolean isFinal() {
         return switch (this) {
             case REFUSED, REHEARSED, REHEARSAL_FAILED, REJECTED, EXPIRED, COMMITTED, FAILED, CANCELLED, UNKNOWN -> true;

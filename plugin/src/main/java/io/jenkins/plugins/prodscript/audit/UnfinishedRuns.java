@@ -5,9 +5,9 @@ import hudson.ExtensionPoint;
 import hudson.model.Run;
 
 /**
- * What to do with a build loaded from disk whose script run was left running: the build itself is over (Jenkins
- * restarted, or died, while it ran), so its record must not say RUNNING for ever. Implemented where the target's
- * ledger can be read.
+ * What to do with a build loaded from disk whose script run was left running or of unknown outcome: the build itself
+ * is over (Jenkins restarted, or died, while it ran or while its outcome was being read), so its record must not say
+ * RUNNING or UNKNOWN for ever. Implemented where the target's ledger can be read.
  */
 public interface UnfinishedRuns extends ExtensionPoint {
     /** Called once per load of such a build, for its run {@code runId}. */

@@ -54,18 +54,18 @@ public final class ScriptRunHistoryAction implements Action {
     }
 
     /**
-     * For the job page: the builds among the latest {@value #PAGE_SIZE} that wait for approval now, newest first, so
-     * approvers find them without opening builds one by one.
+     * For the job page: the approvals waiting now in the latest {@value #PAGE_SIZE} builds, newest build first and in
+     * the order each build asked for them, so approvers find them without opening builds one by one. A build making
+     * several runs (a staging run, then a production run) may wait on any of its approvals, not only its latest: each
+     * waiting one is listed with its own request and address ({@code approval/}, {@code approval-2/}, ...).
      */
-    public List<Run<?, ?>> getWaitingRuns() {
-        List<Run<?, ?>> waiting = new ArrayList<>();
+    public List<ApprovalAction> getWaitingApprovals() {
+        List<ApprovalAction> waiting = new ArrayList<>();
         if (!(job instanceof ScriptRunProject) && !new ScriptRunHistory(job).hasRecentScriptRuns()) {
             return waiting; // every job has this action: jobs that run no scripts do not pay for the scan
         }
         for (Run<?, ?> run : job.getBuilds().limit(PAGE_SIZE)) {
-            if (run.getActions(ApprovalAction.class).stream().anyMatch(ApprovalAction::isWaiting)) {
-                waiting.add(run);
-            }
+            run.getActions(ApprovalAction.class).stream().filter(ApprovalAction::isWaiting).forEach(waiting::add);
         }
         return waiting;
     }
@@ -79,12 +79,7 @@ public final class ScriptRunHistoryAction implements Action {
             return List.of();
         }
         ProductionScriptTargets targets = ProductionScriptTargets.get();
-        return project.getAllowedTargets().stream().map(targets::find).flatMap(Optional::stream).toList();
-    }
-
-    /** The approval of a build listed by {@link #getWaitingRuns()}. */
-    public @CheckForNull ApprovalAction approvalOf(Run<?, ?> run) {
-        return ApprovalAction.of(run);
+        return project.getAllowedTargets().stream().map(targets::named).flatMap(Optional::stream).toList();
     }
 
     /** The row's outcome in words, for the page; the downloads keep the status name. */

@@ -22,16 +22,23 @@ import java.util.List;
 /**
  * Rescue tables expire (each target sets how long they are kept) but stay until something drops them. Every hour,
  * for every target, this work announces the rescue tables that expire within a day, then drops the expired ones
- * through the engine, which records each drop in the target's ledger. Its log is the dedicated record Jenkins keeps
- * for periodic work ({@code $JENKINS_HOME/logs/tasks/Production script rescue retention.log}); an administrator can
- * also run it for one target from the target's settings ({@link #runNow}, the button "Drop expired rescue tables now").
+ * whose notice was given at least a day earlier, through the engine, which records each notice and each drop in the
+ * target's ledger. Its log is the dedicated record Jenkins keeps for periodic work
+ * ({@code $JENKINS_HOME/logs/tasks/Production script rescue retention.log}); an administrator can also run it for one
+ * target from the target's settings ({@link #runNow}, the button "Drop expired rescue tables now").
+ *
+ * <p>When each table was announced is kept in the target's ledger ({@code script_runner.rescue_tables.notice_given_at},
+ * ledger schema version 2), not in Jenkins: the notice then holds for whichever Jenkins or login cleans up the target,
+ * survives a Jenkins restore or a second controller, and sits beside the drop it permits, for auditors. So a table
+ * is never dropped unannounced, whatever happened meanwhile: Jenkins down over a table's expiry, a retention shorter
+ * than a day, or tables recorded before the upgrade, all get their full day of notice first.
  *
  * <p>It connects from the controller, as "Test connection" does, with the target's System-scoped login.
  */
 @Extension
 public final class RescueRetention extends AsyncPeriodicWork implements TargetMaintenance {
     static final String NAME = "Production script rescue retention";
-    /** How far ahead expiring tables are announced. */
+    /** How far ahead expiring tables are announced, and how long an announcement stands before the table is dropped. */
     static final Duration NOTICE = Duration.ofDays(1);
     /** Who the ledger names as having dropped the tables. */
     static final String DROPPED_BY = "jenkins rescue retention";
@@ -73,18 +80,22 @@ public final class RescueRetention extends AsyncPeriodicWork implements TargetMa
         DatabaseLogin login = TargetCredentials.forMaintenance(target);
         DatabaseTarget database = target.settings().toDatabaseTarget();
         ScriptEngine engine = ScriptEngine.create();
-        List<RescueTable> expiring = engine.rescueTablesExpiring(database, login.toCredentials(), NOTICE);
-        for (RescueTable table : expiring) {
+        List<RescueTable> expiring = engine.announceExpiringRescueTables(database, login.toCredentials(), NOTICE);
+        List<RescueTable> dropped = engine.dropExpiredRescueTables(database, login.toCredentials(), who, NOTICE);
+        List<RescueTable> waiting = expiring.stream().filter(t -> !dropped.contains(t)).toList();
+        for (RescueTable table : waiting) {
             out.println("Target " + target.getName() + ": " + table.name() + " (run " + table.runId() + ", "
-                    + table.sourceTable() + ") expires at " + table.expiresAt() + "; run " + table.runId()
-                    + " can no longer be reversed once it is dropped.");
+                    + table.sourceTable() + ") expires at " + table.expiresAt() + ", announced at "
+                    + table.noticeGivenAt() + "; dropped from " + table.droppableFrom(NOTICE) + " on, after which run "
+                    + table.runId() + " can no longer be reversed.");
         }
-        List<RescueTable> dropped = engine.dropExpiredRescueTables(database, login.toCredentials(), who);
         for (RescueTable table : dropped) {
             out.println("Target " + target.getName() + ": dropped " + table.name() + " (run " + table.runId()
-                    + "), expired at " + table.expiresAt() + "; recorded in the target's ledger.");
+                    + "), expired at " + table.expiresAt() + ", announced at " + table.noticeGivenAt()
+                    + "; recorded in the target's ledger.");
         }
-        out.println("Target " + target.getName() + ": " + expiring.size() + " rescue table(s) expire within "
-                + NOTICE.toHours() + " hours, " + dropped.size() + " dropped.");
+        out.println("Target " + target.getName() + ": " + waiting.size() + " rescue table(s) announced, expiring within "
+                + NOTICE.toHours() + " hours or expired (none is dropped sooner than " + NOTICE.toHours()
+                + " hours after its notice), " + dropped.size() + " dropped.");
     }
 }

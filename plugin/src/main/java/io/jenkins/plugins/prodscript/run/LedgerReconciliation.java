@@ -38,21 +38,21 @@ import jenkins.util.Timer;
  * ({@code script_runner.runs}) has been read by run id; a committed run's manifest and reversal are then archived from
  * the target, exactly as a run that finished in sight would have archived them.
  *
- * <p>Reads happen on the controller, which needs a route to the database (as "Test connection" does). While the ledger
- * still shows the run as running, or cannot be reached, it is read again every minute for an hour; after that the
- * record stays UNKNOWN with the reason, and the target's ledger remains the authority.
+ * <p>Reads happen on the controller, which needs a route to the database (as "Test connection" does), through
+ * {@link ScriptEngine#ledgerEntry}, which looks the run up by its id. While the ledger still shows the run as running,
+ * or cannot be reached, it is read again every minute for an hour; after that the record stays UNKNOWN with the
+ * reason, and the target's ledger remains the authority. A record still UNKNOWN when Jenkins restarts is read again
+ * after the restart, with a fresh hour of attempts ({@link AfterRestart}, {@code UnsettledRunRegistry}).
  */
 public final class LedgerReconciliation {
     private static final Logger LOGGER = Logger.getLogger(LedgerReconciliation.class.getName());
-    /** How far back the ledger is searched for the run; a run being reconciled is among the latest. */
-    static final int LEDGER_ENTRIES_SEARCHED = 1000;
     static final long RETRY_SECONDS = 60;
     static final int MAX_ATTEMPTS = 60;
 
     private LedgerReconciliation() {
     }
 
-    /** Builds of the job type found after a restart with their run left running. */
+    /** Builds found after a restart with their run left running, or still of unknown outcome. */
     @Extension
     public static final class AfterRestart implements UnfinishedRuns {
         /** Not while the build is being loaded: marking and saving it happen right after, on the timer. */
@@ -64,18 +64,27 @@ public final class LedgerReconciliation {
 
     /**
      * Marks the build's run {@code runId} as of unknown outcome and reads the ledger in the background until it knows.
+     * A record already UNKNOWN keeps the reason it was given first (say, the abort), and its reading starts again; a
+     * record already settled is left as it is.
      *
      * @param why       what made the outcome unknown, for the record
-     * @param whenKnown called with the final status once the ledger decided (not called if it never does)
+     * @param whenKnown called with the final status once the ledger decided, or at once when the record already was
+     *                  settled (not called if the ledger never decides)
      */
     public static void start(Run<?, ?> build, String runId, String why, Consumer<ScriptRunStatus> whenKnown) {
         ScriptRunAction record = ScriptRunAction.of(build, runId);
-        if (record == null || record.getStatus().isFinal()) {
+        if (record == null) {
             return;
         }
-        record.setStatus(ScriptRunStatus.UNKNOWN, why + " The outcome of run " + record.getRunId()
-                + " is read from the target's ledger (script_runner.runs).");
-        save(build);
+        if (record.getStatus().isSettled()) {
+            whenKnown.accept(record.getStatus());
+            return;
+        }
+        if (record.getStatus() != ScriptRunStatus.UNKNOWN) {
+            record.setStatus(ScriptRunStatus.UNKNOWN, why + " The outcome of run " + record.getRunId()
+                    + " is read from the target's ledger (script_runner.runs).");
+            save(build);
+        }
         schedule(build, runId, 1, 0, whenKnown);
     }
 
@@ -110,28 +119,33 @@ public final class LedgerReconciliation {
     static ScriptRunStatus reconcile(Run<?, ?> build, String runId)
             throws IOException, InterruptedException, SQLException {
         ScriptRunAction record = ScriptRunAction.of(build, runId);
-        if (record == null || record.getStatus() != ScriptRunStatus.UNKNOWN) {
-            return record == null ? ScriptRunStatus.UNKNOWN : record.getStatus();
+        if (record == null) {
+            return ScriptRunStatus.UNKNOWN;
         }
-        TargetDatabase target = ProductionScriptTargets.get().require(record.getTargetName());
-        DatabaseLogin login = TargetCredentials.forLedgerReading(build, target);
-        DatabaseTarget database = target.settings().toDatabaseTarget();
-        Credentials credentials = login.toCredentials();
-        ScriptEngine engine = ScriptEngine.create();
-        Optional<LedgerEntry> entry = engine.history(database, credentials, LEDGER_ENTRIES_SEARCHED).stream()
-                .filter(e -> e.runId().equals(record.getRunId())).findFirst();
-        ScriptRunStatus status = statusOf(entry.map(LedgerEntry::status).orElse(null));
-        if (status == ScriptRunStatus.UNKNOWN) {
+        // Two readings of one record (an abort's, then a restart's) must not both archive and settle it.
+        synchronized (record) {
+            if (record.getStatus() != ScriptRunStatus.UNKNOWN) {
+                return record.getStatus();
+            }
+            TargetDatabase target = ProductionScriptTargets.get().require(record.getTargetName());
+            DatabaseLogin login = TargetCredentials.forLedgerReading(build, target);
+            DatabaseTarget database = target.settings().toDatabaseTarget();
+            Credentials credentials = login.toCredentials();
+            ScriptEngine engine = ScriptEngine.create();
+            Optional<LedgerEntry> entry = engine.ledgerEntry(database, credentials, record.getRunId());
+            ScriptRunStatus status = statusOf(entry.map(LedgerEntry::status).orElse(null));
+            if (status == ScriptRunStatus.UNKNOWN) {
+                return status;
+            }
+            if (status == ScriptRunStatus.COMMITTED) {
+                record.setCommittedRows(entry.get().rowsChanged(), List.of());
+                archiveFromLedger(build, record, engine, database, credentials);
+                AuditRetention.keep(build);
+            }
+            record.setStatus(status, describe(entry.orElse(null)));
+            save(build);
             return status;
         }
-        if (status == ScriptRunStatus.COMMITTED) {
-            record.setCommittedRows(entry.get().rowsChanged(), List.of());
-            archiveFromLedger(build, record, engine, database, credentials);
-            AuditRetention.keep(build);
-        }
-        record.setStatus(status, describe(entry.orElse(null)));
-        save(build);
-        return status;
     }
 
     /**
@@ -182,10 +196,11 @@ public final class LedgerReconciliation {
     }
 
 
+    /** Keeps the reason the outcome is unknown, and notes beside it why this reading failed. */
     private static void note(Run<?, ?> build, String runId, String line) {
         ScriptRunAction record = ScriptRunAction.of(build, runId);
         if (record != null && record.getStatus() == ScriptRunStatus.UNKNOWN) {
-            record.setStatus(ScriptRunStatus.UNKNOWN, line);
+            record.setLedgerReading(line);
             save(build);
         }
     }

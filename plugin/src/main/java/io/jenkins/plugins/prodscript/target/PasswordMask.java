@@ -38,9 +38,9 @@ public final class PasswordMask extends LineTransformationOutputStream {
     public static OutputStream wrap(OutputStream log, Collection<String> targetNames, Charset charset) {
         ProductionScriptTargets targets = ProductionScriptTargets.get();
         Collection<String> passwords = targetNames.stream()
-                .map(targets::find)
+                .map(targets::named)
                 .flatMap(Optional::stream)
-                .flatMap(t -> Stream.concat(Stream.of(t), targets.find(t.getRehearseOn()).stream()))
+                .flatMap(t -> Stream.concat(Stream.of(t), targets.named(t.getRehearseOn()).stream()))
                 .map(TargetCredentials::passwordOf)
                 .filter(Objects::nonNull)
                 .toList();

@@ -71,7 +71,8 @@ public class ProductionScriptTargets extends GlobalConfiguration {
         return getTargets().stream().map(TargetDatabase::getName).toList();
     }
 
-    public Optional<TargetDatabase> find(String name) {
+    /** The target called {@code name}, if configured (not {@code find}: {@code Descriptor} has a static {@code find(String)}). */
+    public Optional<TargetDatabase> named(String name) {
         return getTargets().stream().filter(t -> t.getName().equals(name)).findFirst();
     }
 
@@ -82,7 +83,7 @@ public class ProductionScriptTargets extends GlobalConfiguration {
      *                        a Pipeline author probing names has no need to learn
      */
     public TargetDatabase require(String name) throws AbortException {
-        Optional<TargetDatabase> target = find(name);
+        Optional<TargetDatabase> target = named(name);
         if (target.isEmpty()) {
             throw new AbortException("Unknown target '" + name + "'. Ask an administrator for the targets this job may"
                     + " use. Nothing was run.");
@@ -96,12 +97,12 @@ public class ProductionScriptTargets extends GlobalConfiguration {
      */
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
-        List<TargetDatabase> submitted = req.bindJSONToList(TargetDatabase.class, json.opt("targets"));
-        List<String> problems = problems(submitted);
-        if (!problems.isEmpty()) {
-            throw new FormException(String.join(" ", problems), "targets");
+        try {
+            setTargets(req.bindJSONToList(TargetDatabase.class, json.opt("targets")));
+        } catch (IllegalArgumentException e) {
+            // setTargets checked every target and changed nothing; the form shows its problems.
+            throw new FormException(e.getMessage(), "targets");
         }
-        setTargets(submitted);
         return true;
     }
 

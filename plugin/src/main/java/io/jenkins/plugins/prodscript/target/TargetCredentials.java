@@ -32,14 +32,9 @@ public final class TargetCredentials {
     public static DatabaseLogin forBuild(Run<?, ?> build, FilePath workspace, ScriptCaller caller, TargetDatabase target)
             throws AbortException {
         TargetAccess.check(build, workspace, caller, target);
-        StandardUsernamePasswordCredentials credential = systemCredential(target.getCredentialsId());
-        if (credential == null) {
-            throw new AbortException("Target '" + target.getName() + "': the credential '" + target.getCredentialsId()
-                    + "' does not exist, is not a Username with password credential, or is not of System scope in the"
-                    + " global credentials. Nothing was run.");
-        }
-        CredentialsProvider.track(build, credential);
-        return new DatabaseLogin(credential.getUsername(), credential.getPassword());
+        return login(target.getCredentialsId(), build, "Target '" + target.getName() + "': the credential '"
+                + target.getCredentialsId() + "' does not exist, is not a Username with password credential, or is not"
+                + " of System scope in the global credentials. Nothing was run.");
     }
 
     /**
@@ -50,13 +45,8 @@ public final class TargetCredentials {
      * @throws AbortException when the credential is gone
      */
     public static DatabaseLogin forLedgerReading(Run<?, ?> build, TargetDatabase target) throws AbortException {
-        StandardUsernamePasswordCredentials credential = systemCredential(target.getCredentialsId());
-        if (credential == null) {
-            throw new AbortException("Target '" + target.getName() + "': the credential '" + target.getCredentialsId()
-                    + "' is gone; the run's outcome cannot be read from the target's ledger.");
-        }
-        CredentialsProvider.track(build, credential);
-        return new DatabaseLogin(credential.getUsername(), credential.getPassword());
+        return login(target.getCredentialsId(), build, "Target '" + target.getName() + "': the credential '"
+                + target.getCredentialsId() + "' is gone; the run's outcome cannot be read from the target's ledger.");
     }
 
     /**
@@ -65,12 +55,8 @@ public final class TargetCredentials {
      * @throws AbortException when the credential is missing, of another kind or not System-scoped
      */
     public static DatabaseLogin forMaintenance(TargetDatabase target) throws AbortException {
-        DatabaseLogin login = onController(target.getCredentialsId());
-        if (login == null) {
-            throw new AbortException("the credential '" + target.getCredentialsId() + "' does not exist, is not a"
-                    + " Username with password credential, or is not of System scope in the global credentials");
-        }
-        return login;
+        return login(target.getCredentialsId(), null, "the credential '" + target.getCredentialsId() + "' does not"
+                + " exist, is not a Username with password credential, or is not of System scope in the global credentials");
     }
 
     /**
@@ -86,13 +72,26 @@ public final class TargetCredentials {
                     + " database owner under 'Owner credentials (Prepare target)', or install the ledger with"
                     + " 'prodscript install'. The runner's own login is never used for installing.");
         }
-        DatabaseLogin login = onController(target.getOwnerCredentialsId());
-        if (login == null) {
-            throw new AbortException("Target '" + target.getName() + "': the owner credential '"
-                    + target.getOwnerCredentialsId() + "' does not exist, is not a Username with password credential,"
-                    + " or is not of System scope in the global credentials.");
+        return login(target.getOwnerCredentialsId(), null, "Target '" + target.getName() + "': the owner credential '"
+                + target.getOwnerCredentialsId() + "' does not exist, is not a Username with password credential,"
+                + " or is not of System scope in the global credentials.");
+    }
+
+    /**
+     * The login of credential {@code credentialsId}, recorded as used by {@code build} when one uses it.
+     *
+     * @throws AbortException saying {@code whenMissing} when there is no such System-scoped username with password
+     */
+    private static DatabaseLogin login(String credentialsId, @CheckForNull Run<?, ?> build, String whenMissing)
+            throws AbortException {
+        StandardUsernamePasswordCredentials credential = systemCredential(credentialsId);
+        if (credential == null) {
+            throw new AbortException(whenMissing);
         }
-        return login;
+        if (build != null) {
+            CredentialsProvider.track(build, credential);
+        }
+        return new DatabaseLogin(credential.getUsername(), credential.getPassword());
     }
 
     /** The login as builds get it, for checking a target's configuration ("Test connection"); null when there is none. */

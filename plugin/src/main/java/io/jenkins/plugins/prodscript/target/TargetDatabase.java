@@ -571,7 +571,7 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
         @RequirePOST
         public FormValidation doPrepareTarget(@QueryParameter String name) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            Optional<TargetDatabase> saved = ProductionScriptTargets.get().find(strip(name));
+            Optional<TargetDatabase> saved = ProductionScriptTargets.get().named(strip(name));
             if (saved.isEmpty()) {
                 return FormValidation.error("Save the target first: Prepare target installs the ledger of a saved target.");
             }
@@ -593,13 +593,14 @@ public final class TargetDatabase implements Describable<TargetDatabase> {
         }
 
         /**
-         * Announces the saved target's rescue tables that expire within a day and drops the expired ones now, as the
-         * hourly rescue retention does. Needs Overall/Administer: it drops tables on the target.
+         * Announces the saved target's rescue tables that expire within a day and drops the expired ones announced at
+         * least a day earlier, now, as the hourly rescue retention does. Needs Overall/Administer: it drops tables on
+         * the target.
          */
         @RequirePOST
         public FormValidation doRunMaintenance(@QueryParameter String name) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            Optional<TargetDatabase> target = ProductionScriptTargets.get().find(strip(name));
+            Optional<TargetDatabase> target = ProductionScriptTargets.get().named(strip(name));
             if (target.isEmpty()) {
                 return FormValidation.error("Save the target first: maintenance runs on saved targets.");
             }

@@ -101,7 +101,7 @@ class ReconciliationTest {
     /** The record once the ledger has settled it (reading happens in the background). */
     private static ScriptRunAction awaitSettled(ScriptRunBuild build) throws InterruptedException {
         ScriptRunAction record = build.getAction(ScriptRunAction.class);
-        for (int i = 0; i < 300 && !record.getStatus().isFinal(); i++) {
+        for (int i = 0; i < 300 && !record.getStatus().isSettled(); i++) {
             Thread.sleep(100);
         }
         return record;

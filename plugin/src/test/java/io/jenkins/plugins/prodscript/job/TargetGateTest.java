@@ -128,7 +128,7 @@ class TargetGateTest {
         assertFalse(database.touched(), "the database was not touched");
 
         // The controller's own label admits it.
-        ProductionScriptTargets.get().find("staging-db").orElseThrow().setAllowedAgentLabels("db-runners built-in");
+        ProductionScriptTargets.get().named("staging-db").orElseThrow().setAllowedAgentLabels("db-runners built-in");
         j.assertBuildStatusSuccess(job.scheduleBuild2(0, parameters(SCRIPT, "staging-db", "rehearse")));
     }
 
