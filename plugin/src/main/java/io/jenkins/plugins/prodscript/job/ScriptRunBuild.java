@@ -95,7 +95,7 @@ public final class ScriptRunBuild extends AbstractBuild<ScriptRunProject, Script
          */
         private void refuseBuiltInNodeForProduction(ScriptRunSpec spec) throws AbortException {
             Node node = getBuiltOn();
-            TargetDatabase target = ProductionScriptTargets.get().find(spec.getTargetName()).orElse(null);
+            TargetDatabase target = ProductionScriptTargets.get().named(spec.getTargetName()).orElse(null);
             if (node instanceof Jenkins && target != null && target.isProduction() && target.allowedAgentLabelList().isEmpty()) {
                 throw new AbortException("Target '" + target.getName() + "' is a production target, and this job has no"
                         + " label, so the build would check out the scripts and log in to the database on the Jenkins"

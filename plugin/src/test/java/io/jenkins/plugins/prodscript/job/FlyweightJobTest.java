@@ -77,7 +77,7 @@ class FlyweightJobTest {
         assertFalse(database.touched(), "the database was not touched");
 
         // An administrator who admits the controller explicitly gets what they asked for.
-        ProductionScriptTargets.get().find("prod-main").orElseThrow().setAllowedAgentLabels("built-in");
+        ProductionScriptTargets.get().named("prod-main").orElseThrow().setAllowedAgentLabels("built-in");
         j.assertBuildStatusSuccess(job.scheduleBuild2(0, requestedBy("alice"), parameters(SCRIPT, "prod-main", "rehearse")));
     }
 }
