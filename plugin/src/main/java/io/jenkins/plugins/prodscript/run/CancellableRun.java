@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -30,8 +29,13 @@ final class CancellableRun {
 
     /** The runs executing in this JVM, by run id. */
     private static final Map<String, Execution> RUNNING = new ConcurrentHashMap<>();
-    /** Runs cancelled before they were registered: they start cancelled (the engine then runs nothing). */
-    private static final Set<String> CANCELLED_EARLY = ConcurrentHashMap.newKeySet();
+    /**
+     * Runs cancelled before they were registered, with when (nanoTime): they start cancelled (the engine then runs
+     * nothing). A cancel can also arrive after its run ended; such entries are forgotten after {@link #EARLY_CANCEL_KEPT}
+     * so that an agent that runs for months does not collect them.
+     */
+    private static final Map<String, Long> CANCELLED_EARLY = new ConcurrentHashMap<>();
+    static final Duration EARLY_CANCEL_KEPT = Duration.ofMinutes(10);
 
     private CancellableRun() {
     }
@@ -43,7 +47,7 @@ final class CancellableRun {
     static RunResult run(Execution execution, PrintStream console) throws IOException {
         String runId = execution.runId();
         RUNNING.put(runId, execution);
-        if (CANCELLED_EARLY.remove(runId)) {
+        if (CANCELLED_EARLY.remove(runId) != null) {
             execution.cancel();
         }
         try {
@@ -77,7 +81,9 @@ final class CancellableRun {
     static boolean cancel(String runId) {
         Execution execution = RUNNING.get(runId);
         if (execution == null) {
-            CANCELLED_EARLY.add(runId);
+            long now = System.nanoTime();
+            CANCELLED_EARLY.values().removeIf(at -> now - at > EARLY_CANCEL_KEPT.toNanos());
+            CANCELLED_EARLY.put(runId, now);
             return false;
         }
         execution.cancel();
