@@ -178,6 +178,7 @@ public final class Execution {
                 throw new StatementFailure(RunStatus.REFUSED, refusal.get());
             }
             runStatements(current);
+            checkDeferredConstraints(current);
             runChecks(current);
             if (request.mode() == Mode.RUN) {
                 runner.beforeCommit(current);
@@ -303,6 +304,19 @@ public final class Execution {
                     statement.tables(), rows, (System.nanoTime() - begin) / 1_000_000);
             statements.add(result);
             emit(new RunEvent.StatementFinished(clock.instant(), result));
+        }
+    }
+
+    /**
+     * Checks deferred constraints now rather than at COMMIT, which a rehearsal never reaches: a rehearsal then fails
+     * where the run would, and the checks see what their triggers did.
+     */
+    private void checkDeferredConstraints(RunSession current) throws StatementFailure {
+        try {
+            current.execute("SET CONSTRAINTS ALL IMMEDIATE");
+        } catch (SQLException e) {
+            throw new StatementFailure(statusOf(current), new Failure(null, null,
+                    "a deferred constraint failed after the last statement: " + reasonOf(e, current)));
         }
     }
 

@@ -1,0 +1,310 @@
+package io.prodscript.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prodscript.engine.execution.DatabaseTarget;
+import io.prodscript.engine.execution.Execution;
+import io.prodscript.engine.execution.Mode;
+import io.prodscript.engine.execution.RunEvent;
+import io.prodscript.engine.execution.RunRequest;
+import io.prodscript.engine.execution.RunResult;
+import io.prodscript.engine.execution.RunStatus;
+import io.prodscript.engine.plan.Plan;
+import io.prodscript.engine.testing.DatabaseContents;
+import io.prodscript.engine.testing.Scripts;
+import io.prodscript.engine.testing.TestDatabase;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Promises from the docs, each tried with an ordinary script or a second login. Every test here failed when it was
+ * written; those still {@code @Disabled} await a fix (the reason says what is broken).
+ */
+class BrokenPromisesTest {
+    private static final ScriptEngine ENGINE = ScriptEngine.create();
+
+    private TestDatabase db;
+
+    @BeforeEach
+    void createData() {
+        db = TestDatabase.create();
+        db.execute("CREATE TABLE accounts (id int PRIMARY KEY, status text NOT NULL);"
+                + " INSERT INTO accounts SELECT g, 'active' FROM generate_series(1, 10) g;");
+    }
+
+    private RunResult run(String sql, Mode mode) {
+        return Scripts.run(db, sql, mode).result();
+    }
+
+    private RunResult run(DatabaseTarget target, String sql, Mode mode) {
+        return Scripts.run(RunRequest.of(Scripts.plan(sql), target, Scripts.credentials(), mode, "alice")).result();
+    }
+
+    private RunResult reverse(DatabaseTarget target, String runId, boolean force) throws Exception {
+        Plan reversal = ENGINE.reversal(target, Scripts.credentials(), runId);
+        return Scripts.run(RunRequest.of(reversal, target, Scripts.credentials(), Mode.RUN, "bob")
+                .withRevertsRunId(runId).withForce(force)).result();
+    }
+
+    private String single(String sql) {
+        return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).one());
+    }
+
+    // how-a-run-works.md, Rehearsal: "A rehearsal is a real run that always ends in a rollback ... so it fails for the
+    // same reasons a run would".
+    @Test
+    void aRehearsalFailsWhereTheRunFailsOnADeferredConstraint() {
+        db.execute("CREATE TABLE notes (id int PRIMARY KEY, account_id int NOT NULL"
+                + " REFERENCES accounts (id) DEFERRABLE INITIALLY DEFERRED);"
+                + " INSERT INTO notes VALUES (1, 1);");
+        String script = "DELETE FROM accounts WHERE id = 1;";
+        RunResult rehearsal = run(script, Mode.REHEARSE);
+        RunResult real = run(script, Mode.RUN);
+        assertEquals(RunStatus.FAILED, real.status(), () -> String.valueOf(real.failure()));
+        assertEquals(real.status(), rehearsal.status(), "the rehearsal approved a script whose run fails at COMMIT");
+    }
+
+    // how-a-run-works.md, Cancellation: "It sends PostgreSQL a cancel request for the running statement".
+    @Test
+    void cancellingDuringAnAssertionStopsItAtOnce() throws Exception {
+        Plan plan = Scripts.plan("-- @statement-timeout 25s\n"
+                + "-- @assert SELECT count(*) >= 0 FROM generate_series(1, 100000) a, generate_series(1, 100000) b\n"
+                + "UPDATE accounts SET status = 'x' WHERE id = 1;");
+        CountDownLatch lastStatementDone = new CountDownLatch(1);
+        Execution execution = ENGINE.prepare(RunRequest.of(plan, db.target(), Scripts.credentials(), Mode.RUN, "alice"), e -> {
+            if (e instanceof RunEvent.StatementFinished) {
+                lastStatementDone.countDown();
+            }
+        });
+        CompletableFuture<RunResult> result = CompletableFuture.supplyAsync(execution::run);
+        assertTrue(lastStatementDone.await(20, TimeUnit.SECONDS));
+        Thread.sleep(1000);
+        long begin = System.nanoTime();
+        execution.cancel();
+        RunResult cancelled = result.get(60, TimeUnit.SECONDS);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - begin);
+        assertEquals(RunStatus.CANCELLED, cancelled.status(), () -> String.valueOf(cancelled.failure()));
+        assertTrue(seconds < 8, "the cancel took " + seconds + " s: the running assertion was not cancelled");
+    }
+
+    // script-format.md, @expect-rows: "For a table, the count is the sum over all INSERT, UPDATE and DELETE statements
+    // writing that table ... orders matches public.orders".
+    @Test
+    @Disabled("broken: TableNames.same lets an unqualified name match that name in any schema, so @expect-rows accounts also counts archive.accounts")
+    void expectRowsOfATableCountsOnlyThatTable() {
+        db.asSuperuser("CREATE SCHEMA archive AUTHORIZATION " + TestDatabase.RUNNER);
+        db.execute("CREATE TABLE archive.accounts (id int PRIMARY KEY, status text NOT NULL);"
+                + " INSERT INTO archive.accounts SELECT g, 'active' FROM generate_series(1, 10) g;");
+        RunResult result = run("-- @expect-rows accounts: 1..\n"
+                + "UPDATE archive.accounts SET status = 'x' WHERE id <= 3;\n"
+                + "UPDATE accounts SET status = 'x' WHERE id > 100;", Mode.REHEARSE);
+        assertEquals(RunStatus.FAILED, result.status(),
+                "public.accounts changed no row, yet '@expect-rows accounts: 1..' passed on archive.accounts' rows");
+    }
+
+    // how-a-run-works.md, Rehearsal: "Everything else that would outlive the rollback — setval, ... — is refused by the
+    // containment checks before the first statement"; script-format.md lists functions that "run a query given as
+    // text" (ts_stat, query_to_xml) as refused: ts_rewrite(tsquery, text) runs one too.
+    @Test
+    void aRehearsalCannotSetASequenceThroughTsRewrite() {
+        db.execute("CREATE SEQUENCE invoice_numbers; SELECT nextval('invoice_numbers');");
+        RunResult rehearsal = run("SELECT ts_rewrite('a'::tsquery,"
+                + " 'SELECT ''a''::tsquery, ''b''::tsquery FROM (SELECT setval(''invoice_numbers'', 1000)) s');", Mode.REHEARSE);
+        assertEquals("1", single("SELECT last_value::text FROM invoice_numbers"),
+                "the rehearsal (" + rehearsal.status() + ") moved the sequence");
+        assertEquals(RunStatus.REFUSED, rehearsal.status());
+    }
+
+    @Test
+    @Disabled("broken: a view whose definition calls setval is not looked into: SELECT from it in a rehearsal moves the sequence")
+    void aRehearsalCannotSetASequenceThroughAView() {
+        db.execute("CREATE SEQUENCE invoice_numbers; SELECT nextval('invoice_numbers');"
+                + " CREATE VIEW next_batch AS SELECT setval('invoice_numbers', 1000) AS n;");
+        RunResult rehearsal = run("SELECT * FROM next_batch;", Mode.REHEARSE);
+        assertEquals("1", single("SELECT last_value::text FROM invoice_numbers"),
+                "the rehearsal (" + rehearsal.status() + ") moved the sequence");
+    }
+
+    // script-format.md: "UPDATE or DELETE without WHERE ... refused"; the splitter "follows PostgreSQL's lexical rules".
+    // With standard_conforming_strings off the server reads 'a\' WHERE id = 1 --' as one string: the reviewed
+    // "WHERE id = 1" vanished and every row was updated (the run committed).
+    @Test
+    void aSettingCannotTurnAReviewedWhereClauseIntoAString() {
+        String update = "UPDATE accounts SET status = 'a\\' WHERE id = 1 --'\n;";
+        Refusal refusal = org.junit.jupiter.api.Assertions.assertThrows(Refusal.class,
+                () -> Scripts.plan("SET LOCAL standard_conforming_strings = off;\n" + update));
+        assertTrue(refusal.getMessage().contains("standard_conforming_strings"), refusal::getMessage);
+        // A default an administrator gave the role or database does not reach the run either.
+        db.asSuperuser("ALTER ROLE " + TestDatabase.RUNNER + " IN DATABASE " + db.name() + " SET standard_conforming_strings = off");
+        RunResult result = run(update, Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, result.status(), () -> String.valueOf(result.failure()));
+        assertEquals("9", single("SELECT count(*)::text FROM accounts WHERE status = 'active'"),
+                "the run updated more than the row its reviewed WHERE names");
+    }
+
+    // rescue.md, Conflicts: a reversal is refused only for rows "the application changed after the run".
+    @Test
+    void aJdbcUrlWithAutosaveDoesNotMakeEveryRowLookChanged() throws Exception {
+        DatabaseTarget target = DatabaseTarget.of("test-db", db.url() + "?autosave=always");
+        String before = DatabaseContents.digest(db, "public");
+        RunResult run = run(target, "UPDATE accounts SET status = 'closed' WHERE id <= 3;", Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        RunResult reversal = reverse(target, run.runId(), false);
+        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
+        assertEquals(before, DatabaseContents.digest(db, "public"));
+    }
+
+    // rescue.md, Conflicts: only rows changed after the run refuse the reversal.
+    @Test
+    void aKeyChangedByACascadeIsNotAConflict() throws Exception {
+        db.execute("CREATE TABLE orders (id int PRIMARY KEY, code text NOT NULL UNIQUE);"
+                + " CREATE TABLE order_lines (order_id int REFERENCES orders (id) ON UPDATE CASCADE, line int,"
+                + " lid int NOT NULL UNIQUE, PRIMARY KEY (order_id, line));"
+                + " INSERT INTO orders VALUES (1, 'A'), (2, 'B'); INSERT INTO order_lines VALUES (1, 1, 5), (1, 2, 6), (2, 1, 7);");
+        String before = DatabaseContents.digest(db, "public");
+        RunResult run = run("UPDATE orders SET id = 100 WHERE code = 'A';", Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        RunResult reversal = reverse(db.target(), run.runId(), false);
+        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
+        assertEquals(before, DatabaseContents.digest(db, "public"));
+    }
+
+    // script-format.md, @assert: "a column that is not boolean ... fails the run".
+    @Test
+    void anAssertionReturningABitIsNotABoolean() {
+        RunResult result = run("-- @assert SELECT B'1'\nUPDATE accounts SET status = 'x' WHERE id = 1;", Mode.REHEARSE);
+        assertEquals(RunStatus.FAILED, result.status(), "a bit(1) column passed as if it were boolean");
+    }
+
+    // Probes expected to hold.
+    @Test
+    void heldVacuumFreezeKeepsTheRunsXmin() throws Exception {
+        String before = DatabaseContents.digest(db, "public");
+        RunResult run = run("UPDATE accounts SET status = 'closed' WHERE id <= 3;\nDELETE FROM accounts WHERE id = 10;\n"
+                + "INSERT INTO accounts VALUES (11, 'new');", Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        db.asSuperuser("VACUUM FREEZE accounts");
+        RunResult reversal = reverse(db.target(), run.runId(), false);
+        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
+        assertEquals(before, DatabaseContents.digest(db, "public"));
+    }
+
+    @Test
+    void heldDeleteThenInsertOfTheSameKeyIsReversed() throws Exception {
+        String before = DatabaseContents.digest(db, "public");
+        RunResult run = run("DELETE FROM accounts WHERE id = 1;\nINSERT INTO accounts VALUES (1, 'reborn');\n"
+                + "INSERT INTO accounts VALUES (50, 'tmp');\nDELETE FROM accounts WHERE id = 50;\n"
+                + "UPDATE accounts SET status = 'u' WHERE id = 2;\nDELETE FROM accounts WHERE id = 2;", Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        RunResult reversal = reverse(db.target(), run.runId(), false);
+        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
+        assertEquals(before, DatabaseContents.digest(db, "public"));
+    }
+
+    @Test
+    void heldARehearsalThatRestartsASequenceLeavesItAlone() {
+        db.execute("CREATE TABLE tickets (id int GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, t text);"
+                + " INSERT INTO tickets (t) SELECT 'x' FROM generate_series(1, 5);");
+        String lastBefore = single("SELECT last_value::text FROM tickets_id_seq");
+        RunResult r = run("-- @rescue none: probe\n-- @allow-full-table\nALTER TABLE tickets ALTER COLUMN id RESTART WITH 1;\n"
+                + "TRUNCATE tickets RESTART IDENTITY;", Mode.REHEARSE);
+        assertNotEquals(RunStatus.COMMITTED, r.status());
+        assertEquals(lastBefore, single("SELECT last_value::text FROM tickets_id_seq"), String.valueOf(r.failure()));
+    }
+
+    // rescue.md: "Every change a run makes can be undone exactly."
+    @Test
+    @Disabled("broken: consecutive UPDATEs share a rescue table and are undone in one UPDATE, which swaps values of a non-deferrable unique column and fails")
+    void aSwapOfUniqueCodesCanBeUndone() throws Exception {
+        db.execute("CREATE TABLE products (id int PRIMARY KEY, code text NOT NULL UNIQUE);"
+                + " INSERT INTO products VALUES (1, 'A'), (2, 'B');");
+        String before = DatabaseContents.digest(db, "public");
+        RunResult run = run("UPDATE products SET code = 'tmp' WHERE id = 1;\nUPDATE products SET code = 'A' WHERE id = 2;\n"
+                + "UPDATE products SET code = 'B' WHERE id = 1;", Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        RunResult reversal = reverse(db.target(), run.runId(), false);
+        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
+        assertEquals(before, DatabaseContents.digest(db, "public"));
+    }
+
+    @Test
+    void heldOddColumnsComeBackExactly() throws Exception {
+        db.execute("CREATE DOMAIN positive AS int CHECK (VALUE > 0);"
+                + " CREATE TABLE odd (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, gone text, p positive NOT NULL,"
+                + " tags text[], doc jsonb, raw bytea, j json, twice int GENERATED ALWAYS AS (p * 2) STORED, note text);"
+                + " ALTER TABLE odd DROP COLUMN gone;"
+                + " INSERT INTO odd (p, tags, doc, raw, j, note) SELECT g, ARRAY['a', NULL], '{\"k\": [1, null]}', '\\x00ff', '{\"a\" : 1}', NULL"
+                + " FROM generate_series(1, 6) g;");
+        String before = DatabaseContents.digest(db, "public");
+        RunResult run = run("UPDATE odd SET p = p + 10, tags = NULL, doc = '{}', raw = NULL, j = '[]', note = 'n' WHERE id <= 2;\n"
+                + "DELETE FROM odd WHERE id IN (3, 4);\nINSERT INTO odd (p) VALUES (99);", Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        RunResult reversal = reverse(db.target(), run.runId(), false);
+        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
+        assertEquals(before, DatabaseContents.digest(db, "public"));
+    }
+
+    @Test
+    void heldPartitionedTablesComeBack() throws Exception {
+        db.execute("CREATE TABLE events (region text NOT NULL, id int NOT NULL, v text, PRIMARY KEY (region, id))"
+                + " PARTITION BY LIST (region);"
+                + " CREATE TABLE events_eu PARTITION OF events FOR VALUES IN ('eu');"
+                + " CREATE TABLE events_us PARTITION OF events FOR VALUES IN ('us');"
+                + " INSERT INTO events SELECT r, g, 'v' FROM unnest(ARRAY['eu', 'us']) r, generate_series(1, 5) g;");
+        String before = DatabaseContents.digest(db, "public");
+        RunResult run = run("UPDATE events SET v = 'w' WHERE id <= 2;\nDELETE FROM events WHERE id = 5;\n"
+                + "INSERT INTO events VALUES ('us', 9, 'n');", Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        RunResult reversal = reverse(db.target(), run.runId(), false);
+        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
+        assertEquals(before, DatabaseContents.digest(db, "public"));
+    }
+
+    // how-a-run-works.md: "Several logins may share one ledger, each with these grants."
+    @Test
+    @Disabled("broken: rescue tables are readable only by the login that created them, so another runner login cannot reverse the run (raw permission denied)")
+    void anotherLoginCanReverseARun() throws Exception {
+        db.asSuperuser("GRANT SELECT, INSERT, UPDATE, DELETE ON accounts TO " + TestDatabase.SECOND_RUNNER);
+        String before = DatabaseContents.digest(db, "public");
+        RunResult run = run("UPDATE accounts SET status = 'closed' WHERE id <= 3;", Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        var second = new io.prodscript.engine.execution.Credentials(TestDatabase.SECOND_RUNNER, TestDatabase.RUNNER_PASSWORD);
+        Plan reversal = ENGINE.reversal(db.target(), second, run.runId());
+        RunResult undone = Scripts.run(RunRequest.of(reversal, db.target(), second, Mode.RUN, "bob")
+                .withRevertsRunId(run.runId())).result();
+        assertEquals(RunStatus.COMMITTED, undone.status(), () -> String.valueOf(undone.failure()));
+        assertEquals(before, DatabaseContents.digest(db, "public"));
+    }
+
+    @Test
+    void cleanupByAnotherLoginNeverRecordsATableItDidNotDrop() throws Exception {
+        RunResult run = run("-- @rescue-retention 1s\nUPDATE accounts SET status = 'closed' WHERE id <= 3;", Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        Thread.sleep(1100);
+        var second = new io.prodscript.engine.execution.Credentials(TestDatabase.SECOND_RUNNER, TestDatabase.RUNNER_PASSWORD);
+        try {
+            ENGINE.dropExpiredRescueTables(db.target(), second, "carol");
+        } catch (Exception expected) {
+            // refusing is fine; recording a drop that did not happen is not
+        }
+        String table = single("SELECT table_name FROM script_runner.rescue_tables WHERE run_id = '" + run.runId() + "'");
+        boolean exists = Boolean.parseBoolean(single("SELECT (to_regclass('" + table + "') IS NOT NULL)::text"));
+        String droppedBy = db.jdbi().withHandle(h -> h.createQuery("SELECT dropped_by FROM script_runner.rescue_tables WHERE run_id = '"
+                + run.runId() + "'").mapTo(String.class).one());
+        assertEquals(exists, droppedBy == null, "ledger says dropped_by=" + droppedBy + " while the table exists=" + exists);
+    }
+
+    // script-format.md, @expect-rows: "Refused ... when the statement number is larger than the number of statements".
+    @Test
+    void heldExpectRowsCannotNameARevertStatement() {
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(Refusal.class, () -> Scripts.plan("-- @expect-rows 2: 1\n"
+                + "UPDATE accounts SET status = 'x' WHERE id = 1;\n-- @revert\nUPDATE accounts SET status = 'active' WHERE id = 1;"))
+                .getMessage().contains("2"));
+    }
+}
