@@ -307,4 +307,73 @@ class BrokenPromisesTest {
                 + "UPDATE accounts SET status = 'x' WHERE id = 1;\n-- @revert\nUPDATE accounts SET status = 'active' WHERE id = 1;"))
                 .getMessage().contains("2"));
     }
+
+    // script-format.md, @triggers-fire: "Every enabled user trigger ... on a table the script writes ... must be named, or
+    // the run is refused when it starts."
+    @Test
+    @Disabled("broken: TriggerCheck looks at triggers of the written table only, not of its partitions, so a trigger created on one partition fires unacknowledged")
+    void aTriggerOnAPartitionMustBeAcknowledged() {
+        createAudit();
+        execute("CREATE TABLE events (region text NOT NULL, id int NOT NULL, v text, PRIMARY KEY (region, id)) PARTITION BY LIST (region);"
+                + " CREATE TABLE events_eu PARTITION OF events FOR VALUES IN ('eu');"
+                + " CREATE TABLE events_us PARTITION OF events FOR VALUES IN ('us');"
+                + " INSERT INTO events SELECT r, g, 'v' FROM unnest(ARRAY['eu', 'us']) r, generate_series(1, 5) g;"
+                + " CREATE TRIGGER eu_audit AFTER UPDATE ON events_eu FOR EACH ROW EXECUTE FUNCTION log_it();");
+        RunResult result = run("UPDATE events SET v = 'w' WHERE region = 'eu' AND id = 1;", Mode.RUN);
+        assertEquals("0", single("SELECT count(*)::text FROM audit"), "eu_audit fired unacknowledged");
+        assertEquals(RunStatus.REFUSED, result.status());
+    }
+
+    @Test
+    @Disabled("broken: an UPDATE through an auto-updatable view fires the base table's triggers, which TriggerCheck does not look for (the view has none)")
+    void aTriggerReachedThroughAViewMustBeAcknowledged() {
+        createAudit();
+        execute("CREATE TRIGGER accounts_audit AFTER UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION log_it();"
+                + " CREATE VIEW active_accounts AS SELECT * FROM accounts WHERE status = 'active';");
+        RunResult result = run("-- @rescue none: the view has no key\nUPDATE active_accounts SET status = 'x' WHERE id = 1;", Mode.RUN);
+        assertEquals("0", single("SELECT count(*)::text FROM audit"), "accounts_audit fired unacknowledged");
+        assertEquals(RunStatus.REFUSED, result.status());
+    }
+
+    // script-format.md: "Any -- @word in the header counts as a directive ... refused as unknown rather than silently
+    // ignored". A no-break space (pasted from a wiki) between -- and @ looks the same; the expectation was dropped.
+    @Test
+    void aDirectiveAfterANoBreakSpaceIsNotIgnored() {
+        Plan plan = Scripts.plan("--\u00a0@expect-rows 1: 5\nUPDATE accounts SET status = 'x' WHERE id = 1;");
+        assertEquals(1, plan.directives().expectedRows().size(), "the @expect-rows line was read as a plain comment");
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(Refusal.class,
+                () -> Scripts.plan("--\u00a0@expect_rows 1: 5\nUPDATE accounts SET status = 'x' WHERE id = 1;")).getMessage().contains("expect_rows"));
+    }
+
+    // how-a-run-works.md, ledgerLockTimeout: "a person holding a lock on script_runner.runs delays a run by at most this
+    // much, then fails it with 'lock timeout reached'".
+    @Test
+    @Disabled("broken (wording): the run fails after the ledger lock timeout as promised, but says 'database error: ... canceling statement due to lock timeout', not 'lock timeout reached'")
+    void aLockOnTheLedgerFailsTheRunWithLockTimeoutReached() {
+        try (var h = db.jdbi().open()) {
+            h.begin();
+            h.execute("LOCK TABLE script_runner.runs IN ACCESS EXCLUSIVE MODE");
+            RunResult result = run("UPDATE accounts SET status = 'y' WHERE id = 2;", Mode.RUN);
+            h.rollback();
+            assertEquals(RunStatus.FAILED, result.status());
+            assertTrue(result.failure().reason().contains("lock timeout reached"), result.failure().reason());
+        }
+    }
+
+    private void createAudit() {
+        execute("CREATE TABLE audit (msg text);"
+                + " CREATE FUNCTION log_it() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit VALUES (TG_TABLE_NAME); RETURN NEW; END $$;");
+    }
+
+    /** Fixtures as the runner, sent whole (JDBI's script splitting does not know dollar quotes). */
+    private void execute(String sql) {
+        db.jdbi().useHandle(h -> {
+            h.execute("SET ROLE " + TestDatabase.RUNNER);
+            try (java.sql.Statement statement = h.getConnection().createStatement()) {
+                statement.execute(sql);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
 }
