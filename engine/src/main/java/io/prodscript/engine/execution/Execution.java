@@ -136,7 +136,9 @@ public final class Execution {
                     + "; a script is applied once unless the run is forced");
         }
         applied.ifPresent(earlier -> notice("Forced: this script was already applied by run " + earlier.runId()));
-        ledger.recordStart(LedgerRecords.started(request, startedAt));
+        // "forced" means forced past an earlier application: a forced first run is the application, and the unique
+        // index must count it, or an overlapping unforced run of the same script would commit as well.
+        ledger.recordStart(LedgerRecords.started(applied.isPresent() ? request : request.withForce(false), startedAt));
         emit(new RunEvent.RunStarted(clock.instant(), request.runId(), request.mode(), request.target().name(),
                 plan.scriptPath(), plan.checksum(), plan.statements().size()));
         RunResult result = inTransaction(connection, handle, ledger);
