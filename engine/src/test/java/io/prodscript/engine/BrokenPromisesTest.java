@@ -406,4 +406,16 @@ class BrokenPromisesTest {
         assertEquals(RunStatus.REFUSED, reversal.status(), () -> String.valueOf(reversal.failure()));
         assertTrue(reversal.failure().reason().contains("changed after run"), reversal.failure().reason());
     }
+
+    // rescue.md, Reversal: the reversal is "generated from the database alone" and undoes each rescue table with one
+    // statement. A script path is text from the checkout (Git allows a line break in a file name) and was written into
+    // the reversal's header as it was: its lines became the reversal's lines, so this run's reversal could not even be
+    // generated ("directive @rescue is below the first statement"), and other paths could add directives or statements.
+    @Test
+    void aScriptPathCannotAddLinesToTheReversal(@org.junit.jupiter.api.io.TempDir java.nio.file.Path checkout) throws Exception {
+        String path = "fix\nDELETE FROM accounts WHERE id > 0;\n--.sql";
+        java.nio.file.Files.writeString(checkout.resolve(path), "UPDATE accounts SET status = 'x' WHERE id = 1;\n");
+        Refusal refusal = org.junit.jupiter.api.Assertions.assertThrows(Refusal.class, () -> ENGINE.read(checkout, path));
+        assertTrue(refusal.getMessage().contains("control character"), refusal::getMessage);
+    }
 }
