@@ -52,6 +52,17 @@ class BrokenPromisesTest {
                 .withRevertsRunId(runId).withForce(force)).result();
     }
 
+    /** Commits the script, does {@code meanwhile}, reverses the run unforced, and expects the tables as they were. */
+    private void assertReversedExactly(DatabaseTarget target, String sql, Runnable meanwhile) throws Exception {
+        String before = DatabaseContents.digest(db, "public");
+        RunResult run = run(target, sql, Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        meanwhile.run();
+        RunResult reversal = reverse(target, run.runId(), false);
+        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
+        assertEquals(before, DatabaseContents.digest(db, "public"));
+    }
+
     private String single(String sql) {
         return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).one());
     }
@@ -152,12 +163,7 @@ class BrokenPromisesTest {
     @Test
     void aJdbcUrlWithAutosaveDoesNotMakeEveryRowLookChanged() throws Exception {
         DatabaseTarget target = DatabaseTarget.of("test-db", db.url() + "?autosave=always");
-        String before = DatabaseContents.digest(db, "public");
-        RunResult run = run(target, "UPDATE accounts SET status = 'closed' WHERE id <= 3;", Mode.RUN);
-        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
-        RunResult reversal = reverse(target, run.runId(), false);
-        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
-        assertEquals(before, DatabaseContents.digest(db, "public"));
+        assertReversedExactly(target, "UPDATE accounts SET status = 'closed' WHERE id <= 3;", () -> { });
     }
 
     // rescue.md, Conflicts: only rows changed after the run refuse the reversal.
@@ -167,12 +173,7 @@ class BrokenPromisesTest {
                 + " CREATE TABLE order_lines (order_id int REFERENCES orders (id) ON UPDATE CASCADE, line int,"
                 + " lid int NOT NULL UNIQUE, PRIMARY KEY (order_id, line));"
                 + " INSERT INTO orders VALUES (1, 'A'), (2, 'B'); INSERT INTO order_lines VALUES (1, 1, 5), (1, 2, 6), (2, 1, 7);");
-        String before = DatabaseContents.digest(db, "public");
-        RunResult run = run("UPDATE orders SET id = 100 WHERE code = 'A';", Mode.RUN);
-        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
-        RunResult reversal = reverse(db.target(), run.runId(), false);
-        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
-        assertEquals(before, DatabaseContents.digest(db, "public"));
+        assertReversedExactly(db.target(), "UPDATE orders SET id = 100 WHERE code = 'A';", () -> { });
     }
 
     // script-format.md, @assert: "a column that is not boolean ... fails the run".
@@ -185,26 +186,15 @@ class BrokenPromisesTest {
     // Probes expected to hold.
     @Test
     void heldVacuumFreezeKeepsTheRunsXmin() throws Exception {
-        String before = DatabaseContents.digest(db, "public");
-        RunResult run = run("UPDATE accounts SET status = 'closed' WHERE id <= 3;\nDELETE FROM accounts WHERE id = 10;\n"
-                + "INSERT INTO accounts VALUES (11, 'new');", Mode.RUN);
-        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
-        db.asSuperuser("VACUUM FREEZE accounts");
-        RunResult reversal = reverse(db.target(), run.runId(), false);
-        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
-        assertEquals(before, DatabaseContents.digest(db, "public"));
+        assertReversedExactly(db.target(), "UPDATE accounts SET status = 'closed' WHERE id <= 3;\nDELETE FROM accounts WHERE id = 10;\n"
+                + "INSERT INTO accounts VALUES (11, 'new');", () -> db.asSuperuser("VACUUM FREEZE accounts"));
     }
 
     @Test
     void heldDeleteThenInsertOfTheSameKeyIsReversed() throws Exception {
-        String before = DatabaseContents.digest(db, "public");
-        RunResult run = run("DELETE FROM accounts WHERE id = 1;\nINSERT INTO accounts VALUES (1, 'reborn');\n"
+        assertReversedExactly(db.target(), "DELETE FROM accounts WHERE id = 1;\nINSERT INTO accounts VALUES (1, 'reborn');\n"
                 + "INSERT INTO accounts VALUES (50, 'tmp');\nDELETE FROM accounts WHERE id = 50;\n"
-                + "UPDATE accounts SET status = 'u' WHERE id = 2;\nDELETE FROM accounts WHERE id = 2;", Mode.RUN);
-        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
-        RunResult reversal = reverse(db.target(), run.runId(), false);
-        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
-        assertEquals(before, DatabaseContents.digest(db, "public"));
+                + "UPDATE accounts SET status = 'u' WHERE id = 2;\nDELETE FROM accounts WHERE id = 2;", () -> { });
     }
 
     @Test
@@ -224,13 +214,8 @@ class BrokenPromisesTest {
     void aSwapOfUniqueCodesCanBeUndone() throws Exception {
         db.execute("CREATE TABLE products (id int PRIMARY KEY, code text NOT NULL UNIQUE);"
                 + " INSERT INTO products VALUES (1, 'A'), (2, 'B');");
-        String before = DatabaseContents.digest(db, "public");
-        RunResult run = run("UPDATE products SET code = 'tmp' WHERE id = 1;\nUPDATE products SET code = 'A' WHERE id = 2;\n"
-                + "UPDATE products SET code = 'B' WHERE id = 1;", Mode.RUN);
-        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
-        RunResult reversal = reverse(db.target(), run.runId(), false);
-        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
-        assertEquals(before, DatabaseContents.digest(db, "public"));
+        assertReversedExactly(db.target(), "UPDATE products SET code = 'tmp' WHERE id = 1;\nUPDATE products SET code = 'A' WHERE id = 2;\n"
+                + "UPDATE products SET code = 'B' WHERE id = 1;", () -> { });
     }
 
     @Test
@@ -241,13 +226,8 @@ class BrokenPromisesTest {
                 + " ALTER TABLE odd DROP COLUMN gone;"
                 + " INSERT INTO odd (p, tags, doc, raw, j, note) SELECT g, ARRAY['a', NULL], '{\"k\": [1, null]}', '\\x00ff', '{\"a\" : 1}', NULL"
                 + " FROM generate_series(1, 6) g;");
-        String before = DatabaseContents.digest(db, "public");
-        RunResult run = run("UPDATE odd SET p = p + 10, tags = NULL, doc = '{}', raw = NULL, j = '[]', note = 'n' WHERE id <= 2;\n"
-                + "DELETE FROM odd WHERE id IN (3, 4);\nINSERT INTO odd (p) VALUES (99);", Mode.RUN);
-        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
-        RunResult reversal = reverse(db.target(), run.runId(), false);
-        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
-        assertEquals(before, DatabaseContents.digest(db, "public"));
+        assertReversedExactly(db.target(), "UPDATE odd SET p = p + 10, tags = NULL, doc = '{}', raw = NULL, j = '[]', note = 'n' WHERE id <= 2;\n"
+                + "DELETE FROM odd WHERE id IN (3, 4);\nINSERT INTO odd (p) VALUES (99);", () -> { });
     }
 
     @Test
@@ -257,13 +237,8 @@ class BrokenPromisesTest {
                 + " CREATE TABLE events_eu PARTITION OF events FOR VALUES IN ('eu');"
                 + " CREATE TABLE events_us PARTITION OF events FOR VALUES IN ('us');"
                 + " INSERT INTO events SELECT r, g, 'v' FROM unnest(ARRAY['eu', 'us']) r, generate_series(1, 5) g;");
-        String before = DatabaseContents.digest(db, "public");
-        RunResult run = run("UPDATE events SET v = 'w' WHERE id <= 2;\nDELETE FROM events WHERE id = 5;\n"
-                + "INSERT INTO events VALUES ('us', 9, 'n');", Mode.RUN);
-        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
-        RunResult reversal = reverse(db.target(), run.runId(), false);
-        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
-        assertEquals(before, DatabaseContents.digest(db, "public"));
+        assertReversedExactly(db.target(), "UPDATE events SET v = 'w' WHERE id <= 2;\nDELETE FROM events WHERE id = 5;\n"
+                + "INSERT INTO events VALUES ('us', 9, 'n');", () -> { });
     }
 
     // how-a-run-works.md: "Several logins may share one ledger, each with these grants."
