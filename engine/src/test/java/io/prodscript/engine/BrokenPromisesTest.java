@@ -393,4 +393,19 @@ class BrokenPromisesTest {
         Refusal refusal = org.junit.jupiter.api.Assertions.assertThrows(Refusal.class, () -> ENGINE.read(checkout, path));
         assertTrue(refusal.getMessage().contains("control character"), refusal::getMessage);
     }
+
+    // rescue.md, Conflicts: "Rows the application changed after the run would be overwritten by the reversal, so before
+    // it changes anything the reversal checks". Orders the application created after the run for an account the run
+    // inserted are deleted by the reversal's DELETE through ON DELETE CASCADE: no refusal, and nothing saves them.
+    @Test
+    @Disabled("broken: the conflict check looks at the run's own rows only; the reversal (run with @rescue none) deletes an inserted row and ON DELETE CASCADE silently deletes rows the application created since, unsaved")
+    void aReversalDoesNotCascadeIntoRowsCreatedAfterTheRun() throws Exception {
+        execute("CREATE TABLE orders (id int PRIMARY KEY, account_id int NOT NULL REFERENCES accounts (id) ON DELETE CASCADE);");
+        RunResult run = run("INSERT INTO accounts VALUES (11, 'new');", Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        execute("INSERT INTO orders VALUES (1, 11)");
+        RunResult reversal = reverse(db.target(), run.runId(), false);
+        assertEquals("1", single("SELECT count(*)::text FROM orders"), "the reversal (" + reversal.status()
+                + ") deleted an order the application created after the run");
+    }
 }
