@@ -433,4 +433,16 @@ class BrokenPromisesTest {
                 + "UPDATE accounts SET status = 'x' WHERE id = 1;", Mode.RUN);
         assertEquals("0", single("SELECT count(*)::text FROM audit"), "accounts_audit fired unacknowledged (" + result.status() + ")");
     }
+
+    // script-format.md, @allow-destructive: "It applies to the -- @revert section too, whose reversal of a CREATE is
+    // usually a DROP"; rescue.md: "A run whose script had a -- @revert section is reversed by that section instead."
+    @Test
+    void aRevertSectionAllowedToDropIsTheReversal() throws Exception {
+        RunResult run = run("-- @description Give accounts a note.\n-- @allow-destructive\n"
+                + "ALTER TABLE accounts ADD COLUMN note text;\n-- @revert\nALTER TABLE accounts DROP COLUMN note;", Mode.RUN);
+        assertEquals(RunStatus.COMMITTED, run.status(), () -> String.valueOf(run.failure()));
+        RunResult reversal = reverse(db.target(), run.runId(), false);
+        assertEquals(RunStatus.COMMITTED, reversal.status(), () -> String.valueOf(reversal.failure()));
+        assertEquals("0", single("SELECT count(*)::text FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'note'"));
+    }
 }
