@@ -59,7 +59,7 @@ final class EscapingFunctions {
         PREFIXES.put("dblink", remote);
         String text = "runs a query given as text, which this check cannot read";
         for (String name : new String[] {"query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema",
-            "cursor_to_xml", "cursor_to_xmlschema", "ts_stat"}) {
+            "cursor_to_xml", "cursor_to_xmlschema", "ts_stat", "ts_rewrite"}) {
             EXACT.put(name, text);
         }
         String statistics = "resets server statistics, which no rollback restores";

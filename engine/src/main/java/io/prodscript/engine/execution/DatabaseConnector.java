@@ -6,6 +6,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 import org.postgresql.Driver;
+import org.postgresql.PGConnection;
+import org.postgresql.jdbc.AutoSave;
 
 /**
  * Opens connections to a target with the PostgreSQL driver directly, not through {@code DriverManager}: inside
@@ -13,7 +15,8 @@ import org.postgresql.Driver;
  *
  * <p>Every connection has the target's {@link ConnectionLimits}: a connect and login timeout, TCP keepalive, a socket
  * timeout of the statement timeout plus {@link ConnectionLimits#socketTimeout()}, {@code statement_timeout} at the
- * target's default and {@code lock_timeout} at the ledger's. Servers older than {@link #OLDEST_SUPPORTED} are refused.
+ * target's default, {@code lock_timeout} at the ledger's, {@code standard_conforming_strings} on, and the driver's
+ * {@code autosave} off whatever the URL says. Servers older than {@link #OLDEST_SUPPORTED} are refused.
  */
 public final class DatabaseConnector {
     /** The oldest PostgreSQL major version the engine supports ({@code pg_current_xact_id}, {@code pg_xact_status}). */
@@ -45,11 +48,17 @@ public final class DatabaseConnector {
             throw new SQLException("target " + target.name() + ": not a PostgreSQL JDBC URL");
         }
         try {
+            // autosave=… in the URL would run each statement in a savepoint: rows would carry a subtransaction's id in
+            // xmin, not the run's, and every reversal would find them "changed after the run".
+            connection.unwrap(PGConnection.class).setAutosave(AutoSave.NEVER);
             requireSupported(target.name(), connection.getMetaData().getDatabaseMajorVersion(),
                     connection.getMetaData().getDatabaseProductVersion());
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SELECT set_config('statement_timeout', '" + target.statementTimeout().toMillis() + "ms', false),"
-                        + " set_config('lock_timeout', '" + limits.ledgerLockTimeout().toMillis() + "ms', false)");
+                        + " set_config('lock_timeout', '" + limits.ledgerLockTimeout().toMillis() + "ms', false),"
+                        // Scripts are split and checked reading strings as standard-conforming, whatever a role's or
+                        // database's default says.
+                        + " set_config('standard_conforming_strings', 'on', false)");
             }
             return connection;
         } catch (SQLException | RuntimeException e) {

@@ -136,7 +136,9 @@ public final class Execution {
                     + "; a script is applied once unless the run is forced");
         }
         applied.ifPresent(earlier -> notice("Forced: this script was already applied by run " + earlier.runId()));
-        ledger.recordStart(LedgerRecords.started(request, startedAt));
+        // "forced" means forced past an earlier application: a forced first run is the application, and the unique
+        // index must count it, or an overlapping unforced run of the same script would commit as well.
+        ledger.recordStart(LedgerRecords.started(applied.isPresent() ? request : request.withForce(false), startedAt));
         emit(new RunEvent.RunStarted(clock.instant(), request.runId(), request.mode(), request.target().name(),
                 plan.scriptPath(), plan.checksum(), plan.statements().size()));
         RunResult result = inTransaction(connection, handle, ledger);
@@ -178,6 +180,7 @@ public final class Execution {
                 throw new StatementFailure(RunStatus.REFUSED, refusal.get());
             }
             runStatements(current);
+            checkDeferredConstraints(current);
             runChecks(current);
             if (request.mode() == Mode.RUN) {
                 runner.beforeCommit(current);
@@ -303,6 +306,19 @@ public final class Execution {
                     statement.tables(), rows, (System.nanoTime() - begin) / 1_000_000);
             statements.add(result);
             emit(new RunEvent.StatementFinished(clock.instant(), result));
+        }
+    }
+
+    /**
+     * Checks deferred constraints now rather than at COMMIT, which a rehearsal never reaches: a rehearsal then fails
+     * where the run would, and the checks see what their triggers did.
+     */
+    private void checkDeferredConstraints(RunSession current) throws StatementFailure {
+        try {
+            current.execute("SET CONSTRAINTS ALL IMMEDIATE");
+        } catch (SQLException e) {
+            throw new StatementFailure(statusOf(current), new Failure(null, null,
+                    "a deferred constraint failed after the last statement: " + reasonOf(e, current)));
         }
     }
 

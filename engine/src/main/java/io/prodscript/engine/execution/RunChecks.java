@@ -2,10 +2,7 @@ package io.prodscript.engine.execution;
 
 import io.prodscript.engine.plan.TableNames;
 import io.prodscript.engine.script.Directives;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,12 +27,12 @@ final class RunChecks {
 
     /** Runs one assertion; it passes only when it returns exactly one row holding {@code true}. */
     static CheckResult assertion(Directives.Assertion assertion, RunSession session) throws SQLException {
-        try (Statement statement = session.handle().getConnection().createStatement();
-             ResultSet rs = statement.executeQuery(assertion.sql())) {
+        // Through the session, so that a cancel reaches a long assertion as it reaches a statement.
+        return session.query(assertion.sql(), rs -> {
             String actual;
             boolean passed = false;
-            if (rs.getMetaData().getColumnCount() != 1 || rs.getMetaData().getColumnType(1) != Types.BIT
-                    && rs.getMetaData().getColumnType(1) != Types.BOOLEAN) {
+            // The driver reports bit(1) as Types.BIT too, so the server's own type name decides.
+            if (rs.getMetaData().getColumnCount() != 1 || !"bool".equals(rs.getMetaData().getColumnTypeName(1))) {
                 actual = "not a single boolean column";
             } else if (!rs.next()) {
                 actual = "no row";
@@ -50,6 +47,6 @@ final class RunChecks {
                 }
             }
             return new CheckResult("assert", assertion.line(), assertion.sql(), passed, actual);
-        }
+        });
     }
 }

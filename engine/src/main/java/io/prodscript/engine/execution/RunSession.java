@@ -77,21 +77,33 @@ public final class RunSession {
      * {@link #execute}; meant for engine queries whose answer is a handful of values.
      */
     public List<String> firstRow(String sql) throws SQLException {
+        return query(sql, resultSet -> {
+            List<String> row = new ArrayList<>();
+            if (resultSet.next()) {
+                for (int i = 1; i <= resultSet.getMetaData().getColumnCount(); i++) {
+                    row.add(resultSet.getString(i));
+                }
+            }
+            return row;
+        });
+    }
+
+    /** Sends one query and reads its result with {@code reader}; cancellable like {@link #execute}. */
+    <T> T query(String sql, ResultReader<T> reader) throws SQLException {
         try (Statement statement = handle.getConnection().createStatement()) {
             current = statement;
             throwIfCancelled();
             try (ResultSet resultSet = statement.executeQuery(sql)) {
-                List<String> row = new ArrayList<>();
-                if (resultSet.next()) {
-                    for (int i = 1; i <= resultSet.getMetaData().getColumnCount(); i++) {
-                        row.add(resultSet.getString(i));
-                    }
-                }
-                return row;
+                return reader.read(resultSet);
             }
         } finally {
             current = null;
         }
+    }
+
+    /** Reads a query's result while its statement is still open. */
+    interface ResultReader<T> {
+        T read(ResultSet resultSet) throws SQLException;
     }
 
     void cancel() {

@@ -21,7 +21,10 @@ final class SettingRules {
             "idle_in_transaction_session_timeout", "transaction_timeout", "transaction_isolation",
             "transaction_read_only", "transaction_deferrable", "default_transaction_isolation",
             "default_transaction_read_only", "default_transaction_deferrable", "application_name", "search_path",
-            "session_replication_role", "role", "session_authorization", "client_encoding");
+            "session_replication_role", "role", "session_authorization", "client_encoding",
+            // The splitter and every check read string literals as standard-conforming; with it off, the server would
+            // read 'a\' WHERE id = 1 --' as one string and run a reviewed UPDATE … WHERE as an UPDATE of every row.
+            "standard_conforming_strings");
     /**
      * Engine-owned settings that a role's or database's default would hand on to later runs: the engine sets the
      * others itself in every session it opens.

@@ -69,6 +69,10 @@ public final class ReversalScripts {
             // The script's own reversal runs under the acknowledgements its approvers accepted with the script.
             manifest.functionsReviewed().forEach(f -> text.append("-- @functions-reviewed ").append(f.name()).append(": ")
                     .append(f.reason()).append('\n'));
+            // The section was checked under the run's own header when the run was planned, so any DROP or whole-table
+            // change in it was allowed there (the documented reversal of a CREATE is a DROP); without these the
+            // reversal would be refused at planning and the run could never be undone by its own section.
+            text.append("-- @allow-destructive\n-- @allow-full-table\n");
             text.append(run.revertSql().strip()).append('\n');
         } else {
             List<String> statements = generatedStatements(handle, manifest);

@@ -14,8 +14,12 @@ import java.util.regex.Pattern;
  * is refused rather than ignored, because its author clearly expected it to apply.
  */
 public final class DirectiveParser {
-    /** Any {@code -- @word}, so that a misspelt directive ({@code @expect_rows}) is refused as unknown, not ignored. */
-    private static final Pattern DIRECTIVE = Pattern.compile("^\\s*--\\s*@([A-Za-z][\\w-]*)(?:\\s+(.*?))?\\s*$");
+    /**
+     * Any {@code -- @word}, so that a misspelt directive ({@code @expect_rows}) is refused as unknown, not ignored.
+     * Spaces are Unicode spaces: a no-break space pasted from a wiki page between {@code --} and {@code @} looks the same.
+     */
+    private static final Pattern DIRECTIVE = Pattern.compile("^\\s*--\\s*@([A-Za-z][\\w-]*)(?:\\s+(.*?))?\\s*$",
+            Pattern.UNICODE_CHARACTER_CLASS);
     /** PostgreSQL keeps {@code statement_timeout} and {@code lock_timeout} in milliseconds in a 32-bit integer. */
     private static final Duration LONGEST_SERVER_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
     /** Far beyond any sensible retention, and far from overflowing a timestamp. */

@@ -49,7 +49,7 @@ public final class ScriptReader {
      * approved is what runs. A carriage return that does not end a line has no such reading and is refused.
      *
      * @throws Refusal when the path is absolute outside the checkout, escapes the checkout (also through symbolic
-     *                 links), is not a regular {@code .sql} file, is empty, too large, not UTF-8, or holds a carriage
+     *                 links), contains a control character, is not a regular {@code .sql} file, is empty, too large, not UTF-8, or holds a carriage
      *                 return not followed by a line feed
      */
     public Script read(Path checkoutRoot, String scriptPath) {
@@ -97,6 +97,12 @@ public final class ScriptReader {
             throw new Refusal("no script path given");
         }
         String path = normalized(relativePath);
+        if (path.codePoints().anyMatch(Character::isISOControl)) {
+            // The path is written into reports, the ledger and the generated reversal's header: a line break in it
+            // would add lines (directives, statements) to the reversal.
+            throw new Refusal("script path " + path.replaceAll("\\p{Cntrl}", "?") + " contains a control character (a line"
+                    + " break, say); rename the file");
+        }
         if (path.startsWith("/") || path.matches("^[A-Za-z]:.*") || Path.of(path).isAbsolute()) {
             throw new Refusal("script path " + relativePath + " is absolute; give it relative to the checkout");
         }
