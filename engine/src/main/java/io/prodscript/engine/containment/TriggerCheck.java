@@ -15,8 +15,10 @@ import org.jdbi.v3.core.Handle;
 /**
  * Finds the user triggers (not PostgreSQL's internal ones, such as foreign-key checks) that will fire for the
  * script's writes: on every table a statement writes, for the events it causes there (an UPDATE does not fire an
- * INSERT trigger), and on every table reached from those through a foreign key that cascades, sets null or sets a
- * default. Which triggers are enabled depends on the session's
+ * INSERT trigger), on their partitions and inheritance children, on the tables behind a view written through, and on
+ * every table reached from those through a foreign key that cascades, sets null or sets a default. (An UPDATE that
+ * moves a row to another partition also fires DELETE and INSERT triggers there; those count only when the script's
+ * statements cause those events too.) Which triggers are enabled depends on the session's
  * {@code session_replication_role}, so a reversal with triggers suppressed lists only the ones that fire anyway
  * ({@code ENABLE ALWAYS}, {@code ENABLE REPLICA}). What a trigger's function then writes elsewhere cannot be told from
  * the catalog: the acknowledgement is where the script's author says.
@@ -107,14 +109,31 @@ final class TriggerCheck {
                             SELECT CAST(w.oid AS oid), w.oid, w.events
                               FROM unnest(CAST(:written AS bigint[]), CAST(:events AS int[])) AS w(oid, events)
                             UNION
-                            SELECT con.conrelid, r.origin,
-                                   CASE WHEN r.events & 8 <> 0 AND con.confdeltype = 'c' THEN 8 ELSE 0 END
-                                   | CASE WHEN r.events & 8 <> 0 AND con.confdeltype IN ('n', 'd') THEN 16 ELSE 0 END
-                                   | CASE WHEN r.events & 16 <> 0 AND con.confupdtype IN ('c', 'n', 'd') THEN 16 ELSE 0 END
-                              FROM pg_constraint con JOIN reached r ON con.confrelid = r.oid
-                             WHERE con.contype = 'f'
-                               AND (r.events & 8 <> 0 AND con.confdeltype IN ('c', 'n', 'd')
-                                    OR r.events & 16 <> 0 AND con.confupdtype IN ('c', 'n', 'd')))
+                            SELECT next.oid, r.origin, next.events
+                              FROM reached r
+                             CROSS JOIN LATERAL (
+                                   -- tables whose foreign keys act on the reached table's deleted or changed keys
+                                   SELECT con.conrelid AS oid,
+                                          CASE WHEN r.events & 8 <> 0 AND con.confdeltype = 'c' THEN 8 ELSE 0 END
+                                          | CASE WHEN r.events & 8 <> 0 AND con.confdeltype IN ('n', 'd') THEN 16 ELSE 0 END
+                                          | CASE WHEN r.events & 16 <> 0 AND con.confupdtype IN ('c', 'n', 'd') THEN 16 ELSE 0 END
+                                          AS events
+                                     FROM pg_constraint con
+                                    WHERE con.confrelid = r.oid AND con.contype = 'f'
+                                      AND (r.events & 8 <> 0 AND con.confdeltype IN ('c', 'n', 'd')
+                                           OR r.events & 16 <> 0 AND con.confupdtype IN ('c', 'n', 'd'))
+                                   UNION ALL
+                                   -- partitions and inheritance children: a write to the parent writes their rows
+                                   SELECT i.inhrelid, r.events FROM pg_inherits i WHERE i.inhparent = r.oid
+                                   UNION ALL
+                                   -- the tables behind a view written through (an auto-updatable view writes its
+                                   -- base table, whose triggers fire); every table the view's query names, to be safe
+                                   SELECT DISTINCT d.refobjid, r.events
+                                     FROM pg_class v
+                                     JOIN pg_rewrite rw ON rw.ev_class = v.oid
+                                     JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
+                                          AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> v.oid
+                                    WHERE v.oid = r.oid AND v.relkind = 'v') next)
                         SELECT DISTINCT ON (t.oid) format('%I.%I', n.nspname, c.relname), t.tgname, t.tgtype, r.origin
                           FROM reached r
                           JOIN pg_trigger t ON t.tgrelid = r.oid
