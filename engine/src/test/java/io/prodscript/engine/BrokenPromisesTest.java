@@ -322,7 +322,6 @@ class BrokenPromisesTest {
     // how-a-run-works.md, ledgerLockTimeout: "a person holding a lock on script_runner.runs delays a run by at most this
     // much, then fails it with 'lock timeout reached'".
     @Test
-    @Disabled("broken (wording): the run fails after the ledger lock timeout as promised, but says 'database error: ... canceling statement due to lock timeout', not 'lock timeout reached'")
     void aLockOnTheLedgerFailsTheRunWithLockTimeoutReached() {
         try (var h = db.jdbi().open()) {
             h.begin();

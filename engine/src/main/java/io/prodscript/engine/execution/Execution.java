@@ -114,7 +114,11 @@ public final class Execution {
                 return outcome;
             }
             // Connection-level trouble before the transaction: nothing was committed by this run.
-            RunResult result = finish(RunStatus.FAILED, new Failure(null, null, "database error: " + SqlErrors.describe(e)));
+            String reason = LOCK_NOT_AVAILABLE.equals(SqlErrors.sqlState(e))
+                    ? "lock timeout reached on the run ledger (script_runner): another session holds a lock on it;"
+                            + " nothing was changed (" + SqlErrors.describe(e) + ")"
+                    : "database error: " + SqlErrors.describe(e);
+            RunResult result = finish(RunStatus.FAILED, new Failure(null, null, reason));
             emitFinished(result);
             return result;
         }

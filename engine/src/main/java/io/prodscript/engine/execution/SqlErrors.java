@@ -29,6 +29,16 @@ final class SqlErrors {
     private SqlErrors() {
     }
 
+    /** The SQLSTATE of the first {@link SQLException} among the causes, or null. */
+    static String sqlState(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
+    }
+
     static String describe(Throwable e) {
         Throwable cause = e;
         while (!(cause instanceof SQLException) && cause.getCause() != null) {
