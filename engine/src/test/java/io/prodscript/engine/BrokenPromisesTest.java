@@ -107,7 +107,6 @@ class BrokenPromisesTest {
     // script-format.md, @expect-rows: "For a table, the count is the sum over all INSERT, UPDATE and DELETE statements
     // writing that table ... orders matches public.orders".
     @Test
-    @Disabled("broken: TableNames.same lets an unqualified name match that name in any schema, so @expect-rows accounts also counts archive.accounts")
     void expectRowsOfATableCountsOnlyThatTable() {
         db.asSuperuser("CREATE SCHEMA archive AUTHORIZATION " + TestDatabase.RUNNER);
         db.execute("CREATE TABLE archive.accounts (id int PRIMARY KEY, status text NOT NULL);"

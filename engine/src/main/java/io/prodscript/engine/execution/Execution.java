@@ -16,7 +16,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -329,7 +332,11 @@ public final class Execution {
     private void runChecks(RunSession current) throws StatementFailure {
         Directives directives = request.plan().directives();
         CheckResult firstFailure = null;
-        List<CheckResult> results = new ArrayList<>(RunChecks.expectations(directives, statements));
+        Map<String, Optional<Long>> resolved = new HashMap<>();
+        List<CheckResult> results = new ArrayList<>(RunChecks.expectations(directives, statements,
+                name -> resolved.computeIfAbsent(name, n -> current.handle()
+                        .createQuery("SELECT CAST(to_regclass(:name) AS oid)::bigint").bind("name", n)
+                        .mapTo(Long.class).findOne().filter(Objects::nonNull))));
         for (Directives.Assertion assertion : directives.assertions()) {
             try {
                 results.add(RunChecks.assertion(assertion, current));
