@@ -47,4 +47,64 @@ final class ConflictCheck {
         }
         return conflicts;
     }
+
+    /**
+     * Rows of other tables that refer, through a foreign key, to rows the run inserted, and that the run did not write
+     * itself: the reversal deletes the inserted rows, so the key's action would delete (CASCADE) or change (SET NULL,
+     * SET DEFAULT) such rows unsaved, or the delete would fail (NO ACTION, RESTRICT). Rows the run wrote (their
+     * {@code xmin} is the run's) are its own doing and are undone before, in reverse statement order. By referring
+     * table; a table the login cannot read counts as {@code -1}, since nothing can be said about it.
+     */
+    static Map<String, Long> dependents(RunSession session, RescueManifest manifest) throws SQLException {
+        String runXid = "CAST('" + Long.parseLong(manifest.transactionId()) + "' AS xid8)::xid";
+        Map<String, Long> dependents = new LinkedHashMap<>();
+        for (RescueManifest.Entry entry : manifest.rescueTables()) {
+            if (entry.kind() != StatementKind.INSERT) {
+                continue;
+            }
+            for (ForeignKey key : foreignKeysTo(session, entry.table())) {
+                if (!key.readable()) {
+                    dependents.put(key.table(), -1L);
+                    continue;
+                }
+                String refers = java.util.stream.IntStream.range(0, key.columns().size())
+                        .mapToObj(k -> "referring." + Sql.quote(key.columns().get(k)) + " = parent."
+                                + Sql.quote(key.referencedColumns().get(k)))
+                        .collect(java.util.stream.Collectors.joining(" AND "));
+                long rows = Long.parseLong(session.firstRow("SELECT count(*) FROM " + key.table() + " AS referring"
+                        + " WHERE referring.xmin <> " + runXid + " AND EXISTS (SELECT 1 FROM " + entry.table() + " AS parent"
+                        + " JOIN " + entry.rescueTable() + " AS saved ON " + Sql.sameKey("parent", "saved", entry.keyColumns())
+                        + " WHERE " + refers + ")").get(0));
+                if (rows > 0 && dependents.getOrDefault(key.table(), 0L) >= 0) {
+                    dependents.merge(key.table(), rows, Long::sum);
+                }
+            }
+        }
+        return dependents;
+    }
+
+    /** A foreign key referring to a table: the referring table, its columns, the columns they refer to. */
+    private record ForeignKey(String table, List<String> columns, List<String> referencedColumns, boolean readable) {
+    }
+
+    /** The foreign keys referring to {@code table} (one per partitioned table, not its partitions' clones). */
+    private static List<ForeignKey> foreignKeysTo(RunSession session, String table) {
+        return session.handle().createQuery("""
+                        SELECT format('%I.%I', n.nspname, c.relname),
+                               array_agg(ca.attname::text ORDER BY k.ord), array_agg(pa.attname::text ORDER BY k.ord),
+                               has_table_privilege(c.oid, 'SELECT')
+                          FROM pg_constraint con
+                          JOIN pg_class c ON c.oid = con.conrelid
+                          JOIN pg_namespace n ON n.oid = c.relnamespace
+                         CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(referring, referred, ord)
+                          JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.referring
+                          JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.referred
+                         WHERE con.contype = 'f' AND con.conparentid = 0 AND con.confrelid = to_regclass(:table)
+                         GROUP BY con.oid, n.nspname, c.relname, c.oid
+                         ORDER BY 1""")
+                .bind("table", table)
+                .map((rs, ctx) -> new ForeignKey(rs.getString(1), List.of((String[]) rs.getArray(2).getArray()),
+                        List.of((String[]) rs.getArray(3).getArray()), rs.getBoolean(4)))
+                .list();
+    }
 }

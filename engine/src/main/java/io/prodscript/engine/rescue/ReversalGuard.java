@@ -32,13 +32,20 @@ final class ReversalGuard {
             return Optional.of(new Failure(null, null, refusal.getMessage()));
         }
         Map<String, Long> conflicts = ConflictCheck.count(session, run.manifest());
-        if (conflicts.isEmpty() || force) {
+        Map<String, Long> dependents = ConflictCheck.dependents(session, run.manifest());
+        if (conflicts.isEmpty() && dependents.isEmpty() || force) {
             return Optional.empty();
         }
-        String counts = conflicts.entrySet().stream().map(e -> e.getValue() + " row(s) of " + e.getKey())
-                .collect(Collectors.joining(", "));
-        return Optional.of(new Failure(null, null, counts + " changed after run " + reversedRunId
-                + "; the reversal would overwrite those changes. Review them, then force the reversal to overwrite them"));
+        String changed = conflicts.isEmpty() ? "" : conflicts.entrySet().stream()
+                .map(e -> e.getValue() + " row(s) of " + e.getKey()).collect(Collectors.joining(", "))
+                + " changed after run " + reversedRunId + "; the reversal would overwrite those changes. ";
+        String referring = dependents.isEmpty() ? "" : dependents.entrySet().stream()
+                .map(e -> e.getValue() < 0 ? e.getKey() + " (which this login cannot read)" : e.getValue() + " row(s) of " + e.getKey())
+                .collect(Collectors.joining(", "))
+                + " refer to rows run " + reversedRunId + " inserted and the reversal deletes; their foreign key would"
+                + " delete or change them (unsaved) or make the reversal fail. ";
+        return Optional.of(new Failure(null, null, changed + referring
+                + "Review them, then force the reversal to go ahead anyway"));
     }
 
     void markReverted(Handle handle) throws SQLException {
