@@ -4,6 +4,7 @@ import io.prodscript.engine.plan.Plan;
 import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.plan.StatementKind;
 import io.prodscript.engine.script.Directives;
+import io.prodscript.engine.sql.StatementSplitter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,6 +41,10 @@ final class TriggerCheck {
 
     /** Each firing trigger with the script's reason; or the first one the script does not acknowledge. */
     Result check(Plan plan) {
+        Optional<Breach> madeToFire = triggersTheScriptTurnsOn(plan);
+        if (madeToFire.isPresent()) {
+            return new Result(List.of(), madeToFire.get());
+        }
         Map<Long, PlannedStatement> firstWriter = new LinkedHashMap<>();
         Map<Long, Integer> events = new LinkedHashMap<>();
         for (PlannedStatement statement : plan.statements()) {
@@ -67,6 +72,83 @@ final class TriggerCheck {
             firing.add(new FiringTrigger(trigger.table(), trigger.name(), trigger.fires(), acknowledged.get().reason()));
         }
         return new Result(firing, null);
+    }
+
+    /**
+     * A trigger the script creates ({@code CREATE [OR REPLACE] [CONSTRAINT] TRIGGER name}) or enables ({@code ALTER TABLE
+     * t ENABLE [ALWAYS | REPLICA] TRIGGER name | ALL | USER}) is not in the catalog, or not enabled, when the run starts,
+     * yet fires for the script's later writes: it must be acknowledged all the same (for ALL and USER, every user
+     * trigger on the table).
+     */
+    private Optional<Breach> triggersTheScriptTurnsOn(Plan plan) {
+        for (PlannedStatement statement : plan.statements()) {
+            if (statement.kind() != StatementKind.DDL) {
+                continue;
+            }
+            List<io.prodscript.engine.sql.Token> t = StatementSplitter.split(statement.sql(), 0).get(0).tokens();
+            List<String> named = new ArrayList<>();
+            int i = t.size() > 1 && t.get(0).is("CREATE") ? 1 : -1;
+            if (i > 0 && i + 1 < t.size() && t.get(i).is("OR") && t.get(i + 1).is("REPLACE")) {
+                i += 2;
+            }
+            if (i > 0 && i < t.size() && t.get(i).is("CONSTRAINT")) {
+                i++;
+            }
+            if (i > 0 && i + 1 < t.size() && t.get(i).is("TRIGGER") && t.get(i + 1).isName()) {
+                named.add(t.get(i + 1).storedName());
+            }
+            for (int k = 0; k + 1 < t.size() && t.get(0).is("ALTER"); k++) {
+                if (!t.get(k).is("ENABLE")) {
+                    continue;
+                }
+                int trigger = k + 1 < t.size() && (t.get(k + 1).is("ALWAYS") || t.get(k + 1).is("REPLICA")) ? k + 2 : k + 1;
+                if (trigger + 1 < t.size() && t.get(trigger).is("TRIGGER")) {
+                    io.prodscript.engine.sql.Token which = t.get(trigger + 1);
+                    named.addAll(which.is("ALL") || which.is("USER") ? triggersOf(alteredTable(t)) : List.of(which.storedName()));
+                }
+            }
+            for (String name : named) {
+                if (plan.directives().triggersFire().stream().noneMatch(a -> AcknowledgedName.matches(a.name(), null, name))) {
+                    return Optional.of(new Breach(statement.number(), statement.line(), "this statement makes trigger " + name
+                            + " fire for the script's later writes; acknowledge it in the header with '-- @triggers-fire "
+                            + name + ": <what it does and why that is fine>'"));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The table of {@code ALTER TABLE [IF EXISTS] [ONLY] name …}, as written. */
+    private static String alteredTable(List<io.prodscript.engine.sql.Token> t) {
+        int i = 2;
+        if (i + 1 < t.size() && t.get(i).is("IF") && t.get(i + 1).is("EXISTS")) {
+            i += 2;
+        }
+        if (i < t.size() && t.get(i).is("ONLY")) {
+            i++;
+        }
+        StringBuilder name = new StringBuilder();
+        while (i < t.size() && t.get(i).isName()) {
+            name.append(t.get(i).kind() == io.prodscript.engine.sql.Token.Kind.QUOTED
+                    ? '"' + t.get(i).text().replace("\"", "\"\"") + '"' : t.get(i).text());
+            if (i + 2 < t.size() && t.get(i + 1).isSymbol(".")) {
+                name.append('.');
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        return name.toString();
+    }
+
+    /** The names of the user triggers on a table (enabled or not). */
+    private List<String> triggersOf(String table) {
+        Optional<Long> oid = oid(table);
+        if (oid.isEmpty()) {
+            return List.of();
+        }
+        return handle.createQuery("SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:oid AS bigint)::oid AND NOT tgisinternal ORDER BY tgname")
+                .bind("oid", oid.get()).mapTo(String.class).list();
     }
 
     /** The triggers on these tables and the tables reached from them, whatever event they fire on, without reasons. */

@@ -115,6 +115,7 @@ class ValidPostgresqlTest {
                 """);
         RunResult result = Scripts.run(fresh, """
                 -- @rescue none: schema changes, reverted by the next migration
+                -- @triggers-fire t: created disabled, for the application to enable later
                 ALTER TYPE mood ADD VALUE 'calm';
                 CREATE TABLE orders_2027 PARTITION OF orders FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
                 ALTER TABLE orders_2027 ADD CONSTRAINT c CHECK (total_cents < 100000000) NOT VALID;
