@@ -44,7 +44,7 @@ final class FunctionCalls {
 
     /** The statement's first word in lower case, or an empty string. */
     static String firstWord(String sql) {
-        return tokens(sql, false).stream().findFirst().map(t -> t.name() == null || t.quoted() ? "" : t.name()).orElse("");
+        return tokens(sql, false, 1).stream().findFirst().map(t -> t.name() == null || t.quoted() ? "" : t.name()).orElse("");
     }
 
     /**
@@ -53,7 +53,30 @@ final class FunctionCalls {
      * query it builds as text and runs with {@code EXECUTE} cannot be read.
      */
     static List<Call> in(String sql) {
-        List<Token> tokens = tokens(sql, firstWord(sql).equals("do") || defined(sql).isPresent());
+        return calls(tokens(sql, readsBodies(sql)));
+    }
+
+    /**
+     * A statement's calls ({@link #in}) and field selections (names selected from a row or table with a dot and no
+     * parenthesis after them: {@code t.total}, {@code (r).f}), from one reading of its text. Field selections are
+     * columns, usually, but PostgreSQL reads {@code t.f} as the call {@code f(t)} when no column is called so and a
+     * function {@code f} takes one argument of {@code t}'s row type.
+     */
+    record Reading(List<Call> calls, List<Call> fieldSelections) {
+    }
+
+    /** Reads a statement's calls and field selections; its text is read once for both. */
+    static Reading read(String sql) {
+        List<Token> tokens = tokens(sql, readsBodies(sql));
+        return new Reading(calls(tokens), fieldSelections(tokens));
+    }
+
+    /** Whether a statement's bodies are SQL to read: a {@code DO} block's, or a function's or procedure's it defines. */
+    private static boolean readsBodies(String sql) {
+        return firstWord(sql).equals("do") || defined(sql).isPresent();
+    }
+
+    private static List<Call> calls(List<Token> tokens) {
         boolean bindsFunctions = bindsFunctions(tokens);
         List<Call> calls = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
@@ -105,13 +128,7 @@ final class FunctionCalls {
                 || is(tokens.get(i), "aggregate"));
     }
 
-    /**
-     * The names selected from a row or table with a dot and no parenthesis after them ({@code t.total}, {@code (r).f}):
-     * columns, usually, but PostgreSQL reads {@code t.f} as the call {@code f(t)} when no column is called so and a
-     * function {@code f} takes one argument of {@code t}'s row type.
-     */
-    static List<Call> fieldSelections(String sql) {
-        List<Token> tokens = tokens(sql, firstWord(sql).equals("do") || defined(sql).isPresent());
+    private static List<Call> fieldSelections(List<Token> tokens) {
         List<Call> selected = new ArrayList<>();
         for (int i = 1; i < tokens.size(); i++) {
             Token token = tokens.get(i);
@@ -129,23 +146,13 @@ final class FunctionCalls {
      * new name. Empty for any other statement.
      */
     static Optional<Call> defined(String sql) {
+        // The first four words tell whether the statement defines a routine: most statements are read no further.
+        int keyword = routineKeyword(tokens(sql, false, 4));
+        if (keyword < 0) {
+            return Optional.empty();
+        }
         List<Token> tokens = tokens(sql, false);
-        int i = 0;
-        if (i < tokens.size() && is(tokens.get(i), "create")) {
-            i++;
-            if (i + 1 < tokens.size() && is(tokens.get(i), "or") && is(tokens.get(i + 1), "replace")) {
-                i += 2;
-            }
-        } else if (i < tokens.size() && is(tokens.get(i), "alter")) {
-            i++;
-        } else {
-            return Optional.empty();
-        }
-        if (i >= tokens.size() || !(is(tokens.get(i), "function") || is(tokens.get(i), "procedure")
-                || is(tokens.get(i), "routine") && is(tokens.get(0), "alter"))) {
-            return Optional.empty();
-        }
-        int first = i + 1;
+        int first = keyword + 1;
         int last = first;
         while (last + 2 < tokens.size() && tokens.get(last + 1).isDot() && tokens.get(last + 2).name != null) {
             last += 2;
@@ -163,15 +170,35 @@ final class FunctionCalls {
         return Optional.of(named);
     }
 
+    /** The position of FUNCTION, PROCEDURE or ROUTINE in {@code CREATE [OR REPLACE] …} or {@code ALTER …}, or -1. */
+    private static int routineKeyword(List<Token> tokens) {
+        int i = 0;
+        if (i < tokens.size() && is(tokens.get(i), "create")) {
+            i++;
+            if (i + 1 < tokens.size() && is(tokens.get(i), "or") && is(tokens.get(i + 1), "replace")) {
+                i += 2;
+            }
+        } else if (i < tokens.size() && is(tokens.get(i), "alter")) {
+            i++;
+        } else {
+            return -1;
+        }
+        if (i >= tokens.size() || !(is(tokens.get(i), "function") || is(tokens.get(i), "procedure")
+                || is(tokens.get(i), "routine") && is(tokens.get(0), "alter"))) {
+            return -1;
+        }
+        return i;
+    }
+
     /**
      * Whether a {@code CREATE FUNCTION|PROCEDURE} statement declares the function {@code IMMUTABLE} or {@code STABLE}:
      * trusted like the catalog's declaration of an existing function (its body is read for calls all the same).
      */
     static boolean declaresNoWrites(String sql) {
-        List<Token> tokens = tokens(sql, false);
-        if (tokens.isEmpty() || !is(tokens.get(0), "create")) {
+        if (!firstWord(sql).equals("create")) {
             return false;
         }
+        List<Token> tokens = tokens(sql, false);
         for (int i = 1; i < tokens.size(); i++) {
             if (is(tokens.get(i), "begin") && i + 1 < tokens.size() && is(tokens.get(i + 1), "atomic")) {
                 return false;
@@ -203,11 +230,19 @@ final class FunctionCalls {
     }
 
     private static List<Token> tokens(String sql, boolean readBodies) {
+        return tokens(sql, readBodies, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The statement's tokens, up to {@code limit} of them: containment reads every statement of a run several times,
+     * and most questions are answered by its first words.
+     */
+    private static List<Token> tokens(String sql, boolean readBodies, int limit) {
         List<Token> tokens = new ArrayList<>();
         int line = 0;
         int i = 0;
         int n = sql.length();
-        while (i < n) {
+        while (i < n && tokens.size() < limit) {
             char c = sql.charAt(i);
             int start = i;
             if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {

@@ -52,14 +52,15 @@ final class FunctionCheck {
                 return Optional.of(new Breach(statement.number(), statement.line(), command.toUpperCase(Locale.ROOT) + " "
                         + escapingCommand.get() + "; no rollback or reversal can undo that, so scripts may not run it"));
             }
-            for (FunctionCalls.Call call : FunctionCalls.in(statement.sql())) {
+            FunctionCalls.Reading reading = FunctionCalls.read(statement.sql());
+            for (FunctionCalls.Call call : reading.calls()) {
                 Optional<String> refused = inStatement(call, plan.directives(), defined);
                 if (refused.isPresent()) {
                     return Optional.of(new Breach(statement.number(), statement.line() + call.line(),
                             refused.get()));
                 }
             }
-            for (FunctionCalls.Call selection : FunctionCalls.fieldSelections(statement.sql())) {
+            for (FunctionCalls.Call selection : reading.fieldSelections()) {
                 Optional<Function> called = calledOnARow(selection).filter(f -> !reviewed(f.schema(), f.name(), plan.directives()));
                 if (called.isPresent()) {
                     return Optional.of(new Breach(statement.number(), statement.line() + selection.line(),
@@ -81,13 +82,14 @@ final class FunctionCheck {
             }
         }
         for (Directives.Assertion assertion : plan.directives().assertions()) {
-            for (FunctionCalls.Call call : FunctionCalls.in(assertion.sql())) {
+            FunctionCalls.Reading reading = FunctionCalls.read(assertion.sql());
+            for (FunctionCalls.Call call : reading.calls()) {
                 Optional<String> refused = inCheck(call, defined);
                 if (refused.isPresent()) {
                     return Optional.of(new Breach(null, assertion.line(), refused.get()));
                 }
             }
-            for (FunctionCalls.Call selection : FunctionCalls.fieldSelections(assertion.sql())) {
+            for (FunctionCalls.Call selection : reading.fieldSelections()) {
                 Optional<Function> called = calledOnARow(selection);
                 if (called.isPresent()) {
                     return Optional.of(new Breach(null, assertion.line(), "@assert " + onARow(called.get()).substring(3)
