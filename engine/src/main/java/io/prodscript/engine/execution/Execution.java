@@ -294,9 +294,9 @@ public final class Execution {
      * StatementRunner#sentTogether}) are sent in rounds of one round trip each: the engine has nothing to check
      * between them (expectations and assertions come after the last statement, and each statement's timeouts are the
      * server's), so only the waiting for each answer is saved. Events keep their order and counts; those of a round
-     * come when its answers do. A round grows while its answers come back quickly and starts again at one statement
-     * after a slow one, so progress lags by no more than about {@link #QUICK_ROUND} behind a run of quick statements,
-     * and slow statements mostly go alone.
+     * come when its answers do. A round grows while its answers come back within {@link #QUICK_ROUND} and shrinks by
+     * half after one that took more than twice that, so events lag about that much behind a run of quick statements,
+     * and slow statements soon go alone.
      */
     private void runStatements(RunSession current) throws StatementFailure {
         List<PlannedStatement> all = request.plan().statements();
@@ -325,7 +325,11 @@ public final class Execution {
                 sqls.add(sql);
             }
             long elapsed = runTogether(round, sqls, current);
-            roundSize = elapsed <= QUICK_ROUND.toNanos() ? Math.min(2 * roundSize, MAX_ROUND) : 1;
+            if (elapsed <= QUICK_ROUND.toNanos()) {
+                roundSize = Math.min(2 * roundSize, MAX_ROUND);
+            } else if (elapsed > 2 * QUICK_ROUND.toNanos()) {
+                roundSize = Math.max(1, roundSize / 2);
+            }
             next += round.size();
         }
     }
