@@ -117,6 +117,7 @@ final class RunCapture {
             if (capture.createsTable()) {
                 create(handle, capture.qualifiedRescueTable(), CaptureSql.createTable(capture), capture, null);
             }
+            // The same SQL sentTogether gives for a statement whose table an earlier statement created.
             long rows = session.execute(CaptureSql.singlePass(capture));
             savedInOnePass(capture, rows);
             return rows;
