@@ -146,16 +146,22 @@ class StatementRoundsTest {
     }
 
     @Test
-    void theStatementTimeoutAppliesToEachStatementOfARoundNotToTheRound() {
-        // Each statement takes 120 ms; the first round of two or more (statements 3 and 4) takes 240 ms, more than the
-        // 200 ms each statement may take.
-        String script = "-- @statement-timeout 200ms\n" + IntStream.rangeClosed(1, 6)
-                .mapToObj(n -> "UPDATE items SET qty = qty - 1 WHERE id = " + n + " AND pg_sleep(0.12) IS NOT NULL;")
-                .collect(Collectors.joining("\n", "", "\n"));
-        RunResult result = Scripts.run(db, script, Mode.RUN).result();
-        assertEquals(RunStatus.COMMITTED, result.status(), () -> String.valueOf(result.failure()));
-        assertEquals(6, result.rowsChanged());
+    void theStatementTimeoutAppliesToEachStatementOfARoundNotToTheRound() throws Exception {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(db.url(), TestDatabase.RUNNER,
+                TestDatabase.RUNNER_PASSWORD); java.sql.Statement set = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            set.execute("SET LOCAL statement_timeout = '400ms'");
+            // Four statements of 150 ms each: the round takes 600 ms, each statement well under its 400 ms.
+            StatementPipeline.Answers answers = StatementPipeline.send(connection, IntStream.rangeClosed(1, 4)
+                    .mapToObj(n -> "UPDATE items SET qty = qty - 1 WHERE id = " + n + " AND pg_sleep(0.15) IS NOT NULL").toList());
+            assertNull(answers.failure());
+            assertEquals(4, answers.answered());
+            connection.rollback();
+        }
+    }
 
+    @Test
+    void aStatementTimeoutInsideARoundNamesItsStatement() {
         String slow = "-- @statement-timeout 200ms\n" + IntStream.rangeClosed(1, 12)
                 .mapToObj(n -> "UPDATE items SET qty = qty - 1 WHERE id = " + n + (n == 10 ? " AND pg_sleep(1) IS NOT NULL;" : ";"))
                 .collect(Collectors.joining("\n", "", "\n"));
@@ -249,6 +255,31 @@ class StatementRoundsTest {
                     () -> StatementPipeline.send(connection, List.of(twoInOne, "UPDATE items SET qty = 0 WHERE id = 6")));
             assertTrue(refused.getMessage().contains("nothing was sent"), refused.getMessage());
             assertEquals(3, handle.createQuery("SELECT count(*) FROM items WHERE qty = 10 AND id BETWEEN 4 AND 6").mapTo(Integer.class).one());
+        }
+    }
+
+    @Test
+    void rewritingBatchedInsertsChangesNoCountOfAStatementSentTogether() throws Exception {
+        // An administrator's URL may turn on pgjdbc's rewriting of batched INSERTs into multi-row ones; it must not
+        // merge statements of a round nor their counts.
+        DatabaseTarget rewriting = DatabaseTarget.of("test-db", db.url() + "?reWriteBatchedInserts=true");
+        String script = """
+                INSERT INTO items VALUES (101, 1);
+                INSERT INTO items VALUES (102, 1), (103, 1);
+                INSERT INTO items VALUES (104, 1);
+                INSERT INTO items VALUES (105, 1), (106, 1), (107, 1);
+                INSERT INTO items VALUES (108, 1);
+                """;
+        RunResult result = Scripts.run(RunRequest.of(Scripts.plan(script), rewriting, Scripts.credentials(), Mode.RUN, "alice")).result();
+        assertEquals(RunStatus.COMMITTED, result.status(), () -> String.valueOf(result.failure()));
+        assertEquals(List.of(1L, 2L, 1L, 3L, 1L), result.statements().stream().map(StatementResult::rows).toList());
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(db.url() + "?reWriteBatchedInserts=true",
+                TestDatabase.RUNNER, TestDatabase.RUNNER_PASSWORD)) {
+            connection.setAutoCommit(false);
+            StatementPipeline.Answers answers = StatementPipeline.send(connection, List.of("INSERT INTO items VALUES (201, 1)",
+                    "INSERT INTO items VALUES (202, 1), (203, 1)", "INSERT INTO items VALUES (204, 1)"));
+            connection.rollback();
+            assertEquals(List.of(1L, 2L, 1L), java.util.Arrays.stream(answers.rows()).boxed().toList());
         }
     }
 }
