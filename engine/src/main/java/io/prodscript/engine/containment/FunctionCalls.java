@@ -41,18 +41,44 @@ final class FunctionCalls {
         }
     }
 
-    /** The statement's first word in lower case, or an empty string. */
-    static String firstWord(String sql) {
-        return tokens(sql, false).stream().findFirst().map(t -> t.name() == null || t.quoted() ? "" : t.name()).orElse("");
+    /**
+     * What containment asks of one statement, from one reading of its text (a run reads thousands).
+     *
+     * @param firstWord        the statement's first word in lower case, or an empty string
+     * @param defined          the function or procedure it defines or changes ({@link #defined})
+     * @param declaresNoWrites whether it creates a routine declared {@code IMMUTABLE} or {@code STABLE}
+     * @param calls            the calls in it ({@link #in})
+     * @param fieldSelections  names selected from a row or table with a dot and no parenthesis after them ({@code
+     *                         t.total}, {@code (r).f}): columns, usually, but PostgreSQL reads {@code t.f} as the call
+     *                         {@code f(t)} when no column is called so and a function {@code f} takes one argument of
+     *                         {@code t}'s row type
+     */
+    record Reading(String firstWord, Optional<Call> defined, boolean declaresNoWrites, List<Call> calls,
+                   List<Call> fieldSelections) {
     }
 
     /**
-     * The calls in a statement. The body of a {@code DO} block, and of a function or procedure the statement creates,
-     * is read as SQL too (PL/pgSQL calls functions the same way, and a rehearsal may call what the script creates); a
-     * query it builds as text and runs with {@code EXECUTE} cannot be read.
+     * Reads a statement. The body of a {@code DO} block, and of a function or procedure the statement creates, is read
+     * as SQL too (PL/pgSQL calls functions the same way, and a rehearsal may call what the script creates); a query it
+     * builds as text and runs with {@code EXECUTE} cannot be read.
+     *
+     * @throws Refusal when such a body does not read as SQL: a call inside it could not be seen
      */
+    static Reading read(String sql) {
+        List<SqlStatement> statements = StatementSplitter.split(sql, 0);
+        List<Token> topLevel = tokens(statements, false);
+        String firstWord = topLevel.stream().findFirst().map(t -> t.name() == null || t.quoted() ? "" : t.name()).orElse("");
+        Optional<Call> defined = defined(topLevel);
+        List<Token> all = firstWord.equals("do") || defined.isPresent() ? tokens(statements, true) : topLevel;
+        return new Reading(firstWord, defined, declaresNoWrites(topLevel), calls(all), fieldSelections(all));
+    }
+
+    /** The calls in a statement ({@link #read}). */
     static List<Call> in(String sql) {
-        List<Token> tokens = tokens(sql, firstWord(sql).equals("do") || defined(sql).isPresent());
+        return read(sql).calls();
+    }
+
+    private static List<Call> calls(List<Token> tokens) {
         boolean bindsFunctions = bindsFunctions(tokens);
         List<Call> calls = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
@@ -104,13 +130,7 @@ final class FunctionCalls {
                 || is(tokens.get(i), "aggregate"));
     }
 
-    /**
-     * The names selected from a row or table with a dot and no parenthesis after them ({@code t.total}, {@code (r).f}):
-     * columns, usually, but PostgreSQL reads {@code t.f} as the call {@code f(t)} when no column is called so and a
-     * function {@code f} takes one argument of {@code t}'s row type.
-     */
-    static List<Call> fieldSelections(String sql) {
-        List<Token> tokens = tokens(sql, firstWord(sql).equals("do") || defined(sql).isPresent());
+    private static List<Call> fieldSelections(List<Token> tokens) {
         List<Call> selected = new ArrayList<>();
         for (int i = 1; i < tokens.size(); i++) {
             Token token = tokens.get(i);
@@ -128,7 +148,10 @@ final class FunctionCalls {
      * new name. Empty for any other statement.
      */
     static Optional<Call> defined(String sql) {
-        List<Token> tokens = tokens(sql, false);
+        return read(sql).defined();
+    }
+
+    private static Optional<Call> defined(List<Token> tokens) {
         int i = 0;
         if (i < tokens.size() && is(tokens.get(i), "create")) {
             i++;
@@ -166,8 +189,7 @@ final class FunctionCalls {
      * Whether a {@code CREATE FUNCTION|PROCEDURE} statement declares the function {@code IMMUTABLE} or {@code STABLE}:
      * trusted like the catalog's declaration of an existing function (its body is read for calls all the same).
      */
-    static boolean declaresNoWrites(String sql) {
-        List<Token> tokens = tokens(sql, false);
+    private static boolean declaresNoWrites(List<Token> tokens) {
         if (tokens.isEmpty() || !is(tokens.get(0), "create")) {
             return false;
         }
@@ -207,9 +229,9 @@ final class FunctionCalls {
      * {@code $$…$$} or {@code '…'}) are read as SQL in their place; a body that does not read as SQL is refused: a call
      * inside it could not be seen.
      */
-    private static List<Token> tokens(String sql, boolean readBodies) {
+    private static List<Token> tokens(List<SqlStatement> statements, boolean readBodies) {
         List<Token> tokens = new ArrayList<>();
-        for (SqlStatement statement : StatementSplitter.split(sql, 0)) {
+        for (SqlStatement statement : statements) {
             for (io.prodscript.engine.sql.Token t : statement.tokens()) {
                 int line = statement.lineOf(t.offset());
                 switch (t.kind()) {
@@ -232,7 +254,7 @@ final class FunctionCalls {
         int tag = raw.startsWith("$") ? raw.indexOf('$', 1) + 1 : 0;
         String body = tag > 0 ? raw.substring(tag, raw.length() - tag) : string.text();
         try {
-            return tokens(body, false).stream()
+            return tokens(StatementSplitter.split(body, 0), false).stream()
                     .map(inner -> new Token(inner.name, inner.quoted, inner.symbol, line + inner.line)).toList();
         } catch (Refusal unreadable) {
             throw new Refusal("a body in this statement cannot be read as SQL to find the functions it calls ("

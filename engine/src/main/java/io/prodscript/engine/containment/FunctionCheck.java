@@ -7,6 +7,7 @@ import io.prodscript.engine.script.Directives;
 import io.prodscript.engine.sql.SqlStatement;
 import io.prodscript.engine.sql.StatementSplitter;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,29 +45,34 @@ final class FunctionCheck {
     }
 
     Optional<Breach> check(Plan plan) {
-        List<FunctionCalls.Call> defined = plan.statements().stream().filter(s -> !FunctionCalls.declaresNoWrites(s.sql()))
-                .flatMap(s -> FunctionCalls.defined(s.sql()).stream()).toList();
+        // Each statement is read once: a run may have thousands.
+        List<FunctionCalls.Reading> readings = new ArrayList<>();
         for (PlannedStatement statement : plan.statements()) {
-            String command = FunctionCalls.firstWord(statement.sql());
+            try {
+                readings.add(FunctionCalls.read(statement.sql()));
+            } catch (Refusal unreadable) {
+                return Optional.of(new Breach(statement.number(), statement.line(), unreadable.getMessage()));
+            }
+        }
+        List<FunctionCalls.Call> defined = readings.stream().filter(r -> !r.declaresNoWrites())
+                .flatMap(r -> r.defined().stream()).toList();
+        for (int index = 0; index < readings.size(); index++) {
+            PlannedStatement statement = plan.statements().get(index);
+            FunctionCalls.Reading reading = readings.get(index);
+            String command = reading.firstWord();
             Optional<String> escapingCommand = EscapingFunctions.whyCommand(command);
             if (escapingCommand.isPresent()) {
                 return Optional.of(new Breach(statement.number(), statement.line(), command.toUpperCase(Locale.ROOT) + " "
                         + escapingCommand.get() + "; no rollback or reversal can undo that, so scripts may not run it"));
             }
-            List<FunctionCalls.Call> calls;
-            try {
-                calls = FunctionCalls.in(statement.sql());
-            } catch (Refusal unreadable) {
-                return Optional.of(new Breach(statement.number(), statement.line(), unreadable.getMessage()));
-            }
-            for (FunctionCalls.Call call : calls) {
+            for (FunctionCalls.Call call : reading.calls()) {
                 Optional<String> refused = inStatement(call, plan.directives(), defined);
                 if (refused.isPresent()) {
                     return Optional.of(new Breach(statement.number(), statement.line() + call.line(),
                             refused.get()));
                 }
             }
-            for (FunctionCalls.Call selection : FunctionCalls.fieldSelections(statement.sql())) {
+            for (FunctionCalls.Call selection : reading.fieldSelections()) {
                 Optional<Function> called = calledOnARow(selection).filter(f -> !reviewed(f.schema(), f.name(), plan.directives()));
                 if (called.isPresent()) {
                     return Optional.of(new Breach(statement.number(), statement.line() + selection.line(),
@@ -95,13 +101,14 @@ final class FunctionCheck {
             }
         }
         for (Directives.Assertion assertion : plan.directives().assertions()) {
-            for (FunctionCalls.Call call : FunctionCalls.in(assertion.sql())) {
+            FunctionCalls.Reading reading = FunctionCalls.read(assertion.sql());
+            for (FunctionCalls.Call call : reading.calls()) {
                 Optional<String> refused = inCheck(call, defined);
                 if (refused.isPresent()) {
                     return Optional.of(new Breach(null, assertion.line(), refused.get()));
                 }
             }
-            for (FunctionCalls.Call selection : FunctionCalls.fieldSelections(assertion.sql())) {
+            for (FunctionCalls.Call selection : reading.fieldSelections()) {
                 Optional<Function> called = calledOnARow(selection);
                 if (called.isPresent()) {
                     return Optional.of(new Breach(null, assertion.line(), "@assert " + onARow(called.get()).substring(3)

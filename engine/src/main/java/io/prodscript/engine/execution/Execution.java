@@ -35,6 +35,10 @@ public final class Execution {
     private static final String QUERY_CANCELED = "57014";
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final String UNIQUE_VIOLATION = "23505";
+    /** A round of statements sent together that answers within this lets the next one be twice as large. */
+    private static final Duration QUICK_ROUND = Duration.ofMillis(100);
+    /** The most statements sent in one round. */
+    private static final int MAX_ROUND = 512;
 
     private final RunRequest request;
     private final RunListener listener;
@@ -295,24 +299,48 @@ public final class Execution {
                 statementTimeout.toMillis() + "ms", lockTimeout.toMillis() + "ms");
     }
 
+    /**
+     * Runs the statements in order. Consecutive statements the runner lets go together ({@link
+     * StatementRunner#sentTogether}) are sent in rounds of one round trip each: the engine has nothing to check
+     * between them (expectations and assertions come after the last statement, and each statement's timeouts are the
+     * server's), so only the waiting for each answer is saved. Events keep their order and counts; those of a round
+     * come when its answers do. A round grows while its answers come back within {@link #QUICK_ROUND} and shrinks by
+     * half after one that took more than twice that, so events lag about that much behind a run of quick statements,
+     * and slow statements soon go alone.
+     */
     private void runStatements(RunSession current) throws StatementFailure {
-        for (PlannedStatement statement : request.plan().statements()) {
-            if (current.cancelled()) {
-                throw new StatementFailure(RunStatus.CANCELLED, new Failure(statement.number(), statement.line(),
-                        "cancelled before this statement started"));
+        List<PlannedStatement> all = request.plan().statements();
+        int roundSize = 1;
+        int next = 0;
+        while (next < all.size()) {
+            PlannedStatement statement = all.get(next);
+            failIfCancelled(current, statement);
+            String together = runner.sentTogether(statement, current);
+            if (together == null) {
+                runAlone(statement, current);
+                next++;
+                continue;
             }
-            emit(new RunEvent.StatementStarted(clock.instant(), statement.number(), statement.line(), statement.kind(), statement.tables()));
-            long begin = System.nanoTime();
-            long rows;
-            try {
-                rows = runner.run(statement, current);
-            } catch (SQLException e) {
-                throw new StatementFailure(statusOf(current), new Failure(statement.number(), statement.line(), reasonOf(e, current)));
+            List<PlannedStatement> round = new ArrayList<>();
+            List<String> sqls = new ArrayList<>();
+            round.add(statement);
+            sqls.add(together);
+            while (round.size() < roundSize && next + round.size() < all.size()) {
+                PlannedStatement following = all.get(next + round.size());
+                String sql = runner.sentTogether(following, current);
+                if (sql == null) {
+                    break;
+                }
+                round.add(following);
+                sqls.add(sql);
             }
-            StatementResult result = new StatementResult(statement.number(), statement.line(), statement.kind(),
-                    statement.tables(), rows, (System.nanoTime() - begin) / 1_000_000);
-            statements.add(result);
-            emit(new RunEvent.StatementFinished(clock.instant(), result));
+            long elapsed = runTogether(round, sqls, current);
+            if (elapsed <= QUICK_ROUND.toNanos()) {
+                roundSize = Math.min(2 * roundSize, MAX_ROUND);
+            } else if (elapsed > 2 * QUICK_ROUND.toNanos()) {
+                roundSize = Math.max(1, roundSize / 2);
+            }
+            next += round.size();
         }
     }
 
@@ -327,6 +355,71 @@ public final class Execution {
             throw new StatementFailure(statusOf(current), new Failure(null, null,
                     "a deferred constraint failed after the last statement: " + reasonOf(e, current)));
         }
+    }
+
+    private void failIfCancelled(RunSession current, PlannedStatement statement) throws StatementFailure {
+        if (current.cancelled()) {
+            throw new StatementFailure(RunStatus.CANCELLED, new Failure(statement.number(), statement.line(),
+                    "cancelled before this statement started"));
+        }
+    }
+
+    private void runAlone(PlannedStatement statement, RunSession current) throws StatementFailure {
+        emitStarted(statement);
+        long begin = System.nanoTime();
+        long rows;
+        try {
+            rows = runner.run(statement, current);
+        } catch (SQLException e) {
+            throw failed(statement, e, current);
+        }
+        finished(statement, rows, (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /**
+     * Sends a round and reports each statement that succeeded as if it had run alone; statements of one round share
+     * its time evenly. A failing statement ends the run with its own number and line, its start reported and nothing
+     * after it. Returns the round's time in nanoseconds.
+     */
+    private long runTogether(List<PlannedStatement> round, List<String> sqls, RunSession current) throws StatementFailure {
+        long begin = System.nanoTime();
+        StatementPipeline.Answers answers;
+        try {
+            answers = current.executeTogether(sqls);
+        } catch (SQLException e) {
+            // Nothing of the round ran: the connection failed before it, or the run was cancelled.
+            emitStarted(round.get(0));
+            throw failed(round.get(0), e, current);
+        }
+        long elapsed = System.nanoTime() - begin;
+        long share = elapsed / round.size() / 1_000_000;
+        for (int i = 0; i < answers.answered(); i++) {
+            PlannedStatement statement = round.get(i);
+            runner.ranTogether(statement, answers.rows()[i]);
+            emitStarted(statement);
+            finished(statement, answers.rows()[i], share);
+        }
+        if (answers.failure() != null) {
+            PlannedStatement failing = round.get(answers.answered());
+            emitStarted(failing);
+            throw failed(failing, answers.failure(), current);
+        }
+        return elapsed;
+    }
+
+    private void emitStarted(PlannedStatement statement) {
+        emit(new RunEvent.StatementStarted(clock.instant(), statement.number(), statement.line(), statement.kind(), statement.tables()));
+    }
+
+    private void finished(PlannedStatement statement, long rows, long durationMillis) {
+        StatementResult result = new StatementResult(statement.number(), statement.line(), statement.kind(),
+                statement.tables(), rows, durationMillis);
+        statements.add(result);
+        emit(new RunEvent.StatementFinished(clock.instant(), result));
+    }
+
+    private StatementFailure failed(PlannedStatement statement, SQLException e, RunSession current) {
+        return new StatementFailure(statusOf(current), new Failure(statement.number(), statement.line(), reasonOf(e, current)));
     }
 
     private void runChecks(RunSession current) throws StatementFailure {

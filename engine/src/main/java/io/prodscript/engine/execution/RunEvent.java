@@ -9,7 +9,9 @@ import java.util.List;
 
 /**
  * Progress of a run, as it happens. The CLI prints these and the plugin writes them to the build log and to a JSON
- * lines artifact; the {@code event} field names the type in JSON.
+ * lines artifact; the {@code event} field names the type in JSON. Statements sent to the server together in one round
+ * trip report their start and finish when the round's answers arrive: in order, one pair per statement, each with its
+ * own row count.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "event")
 @JsonSubTypes({

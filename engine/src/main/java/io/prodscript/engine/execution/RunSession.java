@@ -1,12 +1,14 @@
 package io.prodscript.engine.execution;
 
 import io.prodscript.engine.containment.FiringTrigger;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
 
 /**
  * The run's connection, inside its transaction. SQL sent through {@link #execute(String)} can be cancelled from
@@ -18,7 +20,8 @@ public final class RunSession {
 
     private final Handle handle;
     private final RunRequest request;
-    private volatile Statement current;
+    /** How to cancel what runs now on the server, or null between statements. */
+    private volatile Cancellable current;
     private volatile boolean cancelled;
     private List<FiringTrigger> firingTriggers = List.of();
 
@@ -54,7 +57,7 @@ public final class RunSession {
     public long execute(String sql) throws SQLException {
         try (Statement statement = handle.getConnection().createStatement()) {
             statement.setFetchSize(FETCH_SIZE);
-            current = statement;
+            current = statement::cancel;
             throwIfCancelled();
             boolean returnedRows = statement.execute(sql);
             if (!returnedRows) {
@@ -91,7 +94,7 @@ public final class RunSession {
     /** Sends one query and reads its result with {@code reader}; cancellable like {@link #execute}. */
     <T> T query(String sql, ResultReader<T> reader) throws SQLException {
         try (Statement statement = handle.getConnection().createStatement()) {
-            current = statement;
+            current = statement::cancel;
             throwIfCancelled();
             try (ResultSet resultSet = statement.executeQuery(sql)) {
                 return reader.read(resultSet);
@@ -106,9 +109,26 @@ public final class RunSession {
         T read(ResultSet resultSet) throws SQLException;
     }
 
+    /**
+     * Sends several statements in one round trip ({@link StatementPipeline}); cancellable like {@link #execute}.
+     * Each must be one SQL statement that returns no rows.
+     */
+    StatementPipeline.Answers executeTogether(List<String> sqls) throws SQLException {
+        Connection connection = handle.getConnection();
+        // A cancel request reaches whatever the session runs: here, the statement of the round running on the server.
+        PGConnection server = connection.unwrap(PGConnection.class);
+        try {
+            current = server::cancelQuery;
+            throwIfCancelled();
+            return StatementPipeline.send(connection, sqls);
+        } finally {
+            current = null;
+        }
+    }
+
     void cancel() {
         cancelled = true;
-        Statement running = current;
+        Cancellable running = current;
         if (running != null) {
             try {
                 running.cancel();
@@ -120,6 +140,11 @@ public final class RunSession {
 
     boolean cancelled() {
         return cancelled;
+    }
+
+    /** A statement, or the session's whole round of statements, that can be cancelled on the server. */
+    private interface Cancellable {
+        void cancel() throws SQLException;
     }
 
     void throwIfCancelled() throws SQLException {

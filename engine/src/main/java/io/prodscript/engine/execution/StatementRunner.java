@@ -9,8 +9,9 @@ import java.util.Optional;
  * work around a statement (such as saving the rows it will change) plugs in; the default simply runs it.
  *
  * <p>A runner may keep state for one run: the engine creates one per {@link Execution}. Its hooks are called in this
- * order, all inside the run's transaction: {@link #refusalBeforeStatements}, {@link #run} for each statement,
- * {@link #beforeCommit} (only for a run that is about to commit), and {@link #rescue} while the result is built.
+ * order, all inside the run's transaction: {@link #refusalBeforeStatements}, for each statement either {@link #run}
+ * or {@link #sentTogether} then {@link #ranTogether}, {@link #beforeCommit} (only for a run that is about to commit),
+ * and {@link #rescue} while the result is built.
  */
 @FunctionalInterface
 public interface StatementRunner {
@@ -24,6 +25,22 @@ public interface StatementRunner {
      */
     default Optional<Failure> refusalBeforeStatements(RunSession session) throws SQLException {
         return Optional.empty();
+    }
+
+    /**
+     * The SQL to send for this statement when it may go to the server in one round trip with the statements around
+     * it, or null when it must run alone through {@link #run}. A statement may go with others only when the runner
+     * needs nothing sent or read between it and its neighbours: no query before it, and no result before the next is
+     * sent (its row count comes later through {@link #ranTogether}). The SQL must be one statement returning no rows.
+     * The engine asks in statement order before sending, and may ask again about a statement it did not send yet, so
+     * the answer must not depend on being asked.
+     */
+    default String sentTogether(PlannedStatement statement, RunSession session) {
+        return null;
+    }
+
+    /** The row count of a statement sent through {@link #sentTogether}, in statement order, once it succeeded. */
+    default void ranTogether(PlannedStatement statement, long rows) {
     }
 
     /** Called after every statement and check passed, just before a run (never a rehearsal) commits. */

@@ -6,10 +6,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -29,30 +27,28 @@ public final class RescueRegistry {
         this.handle = handle;
     }
 
-    /** Records a run's manifest and rescue tables; called inside the run's transaction, so they commit with it. */
+    /**
+     * Records a run's manifest and rescue tables; called inside the run's transaction, so they commit with it. One
+     * statement, one round trip, however many rescue tables: the manifest's row, and the tables' rows from arrays.
+     */
     void record(RescueManifest manifest, String revertSql) {
-        handle.createUpdate("INSERT INTO script_runner.rescue_manifests (run_id, manifest, revert_sql)"
-                        + " VALUES (:runId, CAST(:manifest AS jsonb), :revert)")
+        List<RescueManifest.Entry> tables = manifest.rescueTables();
+        handle.createUpdate("""
+                        WITH manifest AS (
+                            INSERT INTO script_runner.rescue_manifests (run_id, manifest, revert_sql)
+                            VALUES (:runId, CAST(:manifest AS jsonb), :revert))
+                        INSERT INTO script_runner.rescue_tables (run_id, statement_number, table_name, source_table, expires_at)
+                        SELECT :runId, t.statement, t.name, t.source, t.expires_at
+                          FROM unnest(CAST(:statements AS int[]), CAST(:names AS text[]), CAST(:sources AS text[]),
+                                      CAST(:expiresAt AS timestamptz[])) AS t(statement, name, source, expires_at)""")
                 .bind("runId", manifest.runId())
                 .bind("manifest", Json.line(manifest))
                 .bind("revert", revertSql)
+                .bindArray("statements", Integer.class, tables.stream().map(RescueManifest.Entry::number).toList())
+                .bindArray("names", String.class, tables.stream().map(RescueManifest.Entry::rescueTable).toList())
+                .bindArray("sources", String.class, tables.stream().map(RescueManifest.Entry::table).toList())
+                .bindArray("expiresAt", String.class, tables.stream().map(e -> e.expiresAt().toString()).toList())
                 .execute();
-        Set<String> recorded = new HashSet<>();
-        for (RescueManifest.Entry entry : manifest.statements()) {
-            // Consecutive statements share a rescue table; it is recorded under the first of them. A statement whose
-            // foreign keys reached other tables has a rescue table for each, recorded under its number too.
-            if (entry.saved() && recorded.add(entry.rescueTable())) {
-                handle.createUpdate("""
-                                INSERT INTO script_runner.rescue_tables (run_id, statement_number, table_name, source_table, expires_at)
-                                VALUES (:runId, :statement, :name, :source, :expiresAt)""")
-                        .bind("runId", manifest.runId())
-                        .bind("statement", entry.number())
-                        .bind("name", entry.rescueTable())
-                        .bind("source", entry.table())
-                        .bind("expiresAt", OffsetDateTime.ofInstant(entry.expiresAt(), ZoneOffset.UTC))
-                        .execute();
-            }
-        }
     }
 
     /** The run's manifest as stored, or empty when the run saved none (it did not commit, or ran without rescue). */

@@ -54,6 +54,16 @@ public final class RescueRunner implements StatementRunner {
     }
 
     @Override
+    public String sentTogether(PlannedStatement statement, RunSession session) {
+        return capture.sentTogether(statement);
+    }
+
+    @Override
+    public void ranTogether(PlannedStatement statement, long rows) {
+        capture.ranTogether(statement, rows);
+    }
+
+    @Override
     public void beforeCommit(RunSession session) throws SQLException {
         capture.beforeCommit(session);
         if (guard != null) {

@@ -3,6 +3,7 @@ package io.prodscript.engine.rescue;
 import io.prodscript.engine.script.ScriptReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Names rescue tables so an operator can tell at a glance whose they are: {@code r_<run>_s<statement>_<table>}, e.g.
@@ -16,6 +17,7 @@ final class RescueTableNames {
 
     private static final int MAX_BYTES = 63;
     private static final int RUN_ID_LENGTH = 8;
+    private static final Pattern PLAIN_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private RescueTableNames() {
     }
@@ -37,7 +39,7 @@ final class RescueTableNames {
 
     /** A schema name as SQL writes it: bare when it is a plain lower-case name, quoted otherwise. */
     static String quoted(String schema) {
-        return schema.matches("[a-z_][a-z0-9_]*") ? schema : Sql.quote(schema);
+        return PLAIN_NAME.matcher(schema).matches() ? schema : Sql.quote(schema);
     }
 
     /**
@@ -45,14 +47,47 @@ final class RescueTableNames {
      * replaced by the start of its SHA-256, so every run gets eight characters.
      */
     static String shortRunId(String runId) {
-        String plain = runId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-        if (plain.length() >= RUN_ID_LENGTH) {
-            return plain.substring(0, RUN_ID_LENGTH);
+        String lower = runId.toLowerCase(Locale.ROOT);
+        StringBuilder plain = new StringBuilder(RUN_ID_LENGTH);
+        for (int i = 0; i < lower.length() && plain.length() < RUN_ID_LENGTH; i++) {
+            char c = lower.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+                plain.append(c);
+            }
+        }
+        if (plain.length() == RUN_ID_LENGTH) {
+            return plain.toString();
         }
         return ScriptReader.sha256(runId.getBytes(StandardCharsets.UTF_8)).substring(0, RUN_ID_LENGTH);
     }
 
+    /**
+     * The name in lower case with each run of other characters than letters, digits and underscores made one
+     * underscore, and no underscore at either end. Written as a loop, not with regular expressions: it names a rescue
+     * table for every statement of a run, ten thousand times for a script of ten thousand statements.
+     */
     private static String plain(String name) {
-        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "_").replaceAll("^_+|_+$", "");
+        String lower = name.toLowerCase(Locale.ROOT);
+        StringBuilder plain = new StringBuilder(lower.length());
+        boolean inRun = false;
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+                plain.append(c);
+                inRun = false;
+            } else if (!inRun) {
+                plain.append('_');
+                inRun = true;
+            }
+        }
+        int start = 0;
+        int end = plain.length();
+        while (start < end && plain.charAt(start) == '_') {
+            start++;
+        }
+        while (end > start && plain.charAt(end - 1) == '_') {
+            end--;
+        }
+        return plain.substring(start, end);
     }
 }

@@ -89,6 +89,27 @@ final class RunCapture {
         return rows;
     }
 
+    /**
+     * The statement's SQL when it may be sent with its neighbours: a statement saved in one pass into a rescue table
+     * an earlier statement created. It needs nothing before it and nothing read back but its row count; a statement
+     * that creates its table, copies first or is not saved runs alone.
+     */
+    String sentTogether(PlannedStatement statement) {
+        PlannedCapture capture = planned.get(statement.number());
+        return capture != null && !capture.createsTable() && !copies.containsKey(capture.number())
+                ? CaptureSql.singlePass(capture) : null;
+    }
+
+    /** Records the row count of a statement sent through {@link #sentTogether}. */
+    void ranTogether(PlannedStatement statement, long rows) {
+        rowsAffected.put(statement.number(), rows);
+        savedInOnePass(planned.get(statement.number()), rows);
+    }
+
+    private void savedInOnePass(PlannedCapture capture, long rows) {
+        saved.add(new SavedChanges(capture, rows, List.of(), null));
+    }
+
     private long capture(PlannedCapture capture, RunSession session) throws SQLException {
         Handle handle = session.handle();
         String copy = copies.get(capture.number());
@@ -96,8 +117,9 @@ final class RunCapture {
             if (capture.createsTable()) {
                 create(handle, capture.qualifiedRescueTable(), CaptureSql.createTable(capture), capture, null);
             }
+            // The same SQL sentTogether gives for a statement whose table an earlier statement created.
             long rows = session.execute(CaptureSql.singlePass(capture));
-            saved.add(new SavedChanges(capture, rows, List.of(), null));
+            savedInOnePass(capture, rows);
             return rows;
         }
         // A copy that creates its rescue table (CREATE TABLE … AS) counts the rows it copied like an INSERT.

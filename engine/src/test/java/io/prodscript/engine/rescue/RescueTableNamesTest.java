@@ -21,4 +21,12 @@ class RescueTableNamesTest {
         assertTrue(RescueTableNames.name("x", 1, "Überweisungen").matches("r_[0-9a-f]{8}_s1_berweisungen"));
         assertEquals("r_" + RescueTableNames.shortRunId("ü") + "_s1_table", RescueTableNames.name("ü", 1, "ÄÖ"));
     }
+
+    @Test
+    void tablePartsKeepLettersDigitsAndInnerUnderscoresOnly() {
+        assertEquals("r_3f9c2a1b_s1_a__b_c_d", RescueTableNames.name("3f9c2a1b", 1, "__A-_b  c--d__"));
+        assertEquals("r_3f9c2a1b_s1_table", RescueTableNames.name("3f9c2a1b", 1, "-_-"));
+        assertEquals("rescue", RescueTableNames.quoted("rescue"));
+        assertEquals("\"Rescue\"", RescueTableNames.quoted("Rescue"));
+    }
 }
