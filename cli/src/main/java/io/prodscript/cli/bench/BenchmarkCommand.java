@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
  * Measures what rescue costs, on one embedded PostgreSQL: each script run by the machine's psql (nothing saved), by
  * psql after a prior backup of the rows it will change (what teams do by hand), by psql sending the engine's own
  * capture SQL, and by the engine with rescue; each from freshly rebuilt data, in an order that rotates every round,
- * after one warm-up round at a tenth of the size. Each figure is the median of several rounds, because a two-core
+ * after one warm-up round (a tenth of the rows; the many-statement script at full size, so that the engine's code is
+ * compiled as in an agent's long-running JVM — the cold start is measured apart, under Planning). Each figure is the median of several rounds, because a two-core
  * machine's disk makes single timings vary widely. It prints figures and the server settings they were taken with;
  * it is not a test and asserts nothing except that every run commits, that the rows saved are the rows changed, and
  * that the reversal restores the table exactly.
@@ -63,7 +64,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
     static final double DELETE_GOAL = 1.05;
     static final double MANY_GOAL = 1.5;
     static final double REVERSAL_GOAL = 1.5;
-    static final long MANY_HEAP_GOAL_BYTES = 64L * 1024 * 1024;
 
     @Spec
     CommandSpec spec;
@@ -85,9 +85,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 print(out, planning);
                 return 0;
             }
-            out.println("Warming up at a tenth of the size …");
+            out.println("Warming up (a tenth of the rows; the many-statement script at full size) …");
             out.flush();
-            measurements.round(Math.max(1, rows / 10), Math.max(1, statements / 10), 0);
+            measurements.round(Math.max(1, rows / 10), statements, 0);
             List<List<Measurements.Figures>> rounds = new ArrayList<>();
             for (int round = 1; round <= repeat; round++) {
                 out.printf("Round %d of %d: %,d rows changed of %,d; %,d single-row statements …%n", round, repeat, rows,
@@ -142,9 +142,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     (double) f.get(w).time(Measurements.Variant.CAPTURE_SQL).toNanos() / f.get(w).time(Measurements.Variant.PSQL).toNanos());
         }
         out.println();
-        out.printf(Locale.ROOT, "%-72s %8s %8s %8s%n", "JVM heap, peak used during the run above the level before it", "", "", "");
-        out.printf(Locale.ROOT, "%-72s %8s %8s %8s%n", names.get(2), megabytes(many.heap()), "<= " + megabytes(MANY_HEAP_GOAL_BYTES),
-                many.heap() <= MANY_HEAP_GOAL_BYTES ? "met" : "MISSED");
+        out.printf(Locale.ROOT, "%-72s%n", "JVM heap, peak used during the run above the level before it (garbage not yet"
+                + " collected included; the proof of the 64 MB goal is the capped rehearsal under Planning)");
+        out.printf(Locale.ROOT, "%-72s %8s%n", names.get(2), megabytes(many.heap()));
         out.printf(Locale.ROOT, "%-72s %8s%n", String.format("%,d rows changed", rows), megabytes(update.heap()));
         out.printf(Locale.ROOT, "%-72s %8s%n", String.format("%,d rows changed", large), megabytes(largeHeap));
         out.flush();
@@ -172,6 +172,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 PlanningBenchmark.LINT_MANY_WARM_GOAL);
         goal(out, "lint of one statement, new JVM", f.lintOne(), PlanningBenchmark.LINT_ONE_GOAL);
         goal(out, "rehearse of a one-row UPDATE, new JVM", f.rehearseOne(), PlanningBenchmark.REHEARSE_ONE_GOAL);
+        out.println();
+        String many = String.format("rehearse of %,d single-row UPDATEs with rescue, new JVM", f.statements());
+        out.printf(Locale.ROOT, "%-60s %10s%n", many, seconds(f.rehearseMany()));
+        out.printf(Locale.ROOT, "%-60s %10s %8s%n", "  the same with the heap capped (" + PlanningBenchmark.HEAP_CAP + "; goal: completes)",
+                f.rehearseManyCapped() == null ? "failed" : seconds(f.rehearseManyCapped()),
+                f.rehearseManyCapped() == null ? "MISSED" : "met");
         out.flush();
     }
 
