@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -32,8 +33,13 @@ final class RunCapture {
     private final CaptureMethod method;
     private final Clock clock;
     private final Map<Integer, PlannedCapture> planned = new LinkedHashMap<>();
-    /** The copy-first query of each statement saved before it runs, by statement number. */
+    /** The copy-first query of each statement saved before it runs and then proved key by key, by statement number. */
     private final Map<Integer, String> copies = new HashMap<>();
+    /**
+     * The copy-first query of each DELETE whose condition picks the same rows twice in one snapshot, by statement
+     * number: its copy is proved by counts alone ({@link RepeatableDeletes}).
+     */
+    private final Map<Integer, String> countedCopies = new HashMap<>();
     private final Map<Integer, Long> rowsAffected = new HashMap<>();
     /** Whether a table's chosen key is one integer column, by table oid: then the manifest shows key ranges. */
     private final Map<Long, Boolean> integerKeys = new HashMap<>();
@@ -61,11 +67,26 @@ final class RunCapture {
             return Optional.empty();
         }
         boolean returningOld = method == CaptureMethod.AUTOMATIC && serverVersion(session.handle()) >= RETURNING_OLD_SINCE;
+        Map<Integer, String> deletes = new HashMap<>();
+        result.captures().stream()
+                .filter(c -> c.kind() == StatementKind.DELETE && c.cascades().isEmpty() && !beforeRowTrigger(c, session))
+                .forEach(c -> deletes.put(c.number(), c.write().textWithoutReturning()));
+        Set<Integer> repeatable = RepeatableDeletes.find(session.handle(), deletes);
         for (PlannedCapture capture : result.captures()) {
             planned.put(capture.number(), capture);
             integerKeys.computeIfAbsent(capture.table().oid(), oid -> integerKey(session.handle(), capture));
-            // A plain DELETE is saved in one pass, exact by construction: measured in one run against copying first
-            // with CREATE TABLE … AS and proving the keys, the one pass was as fast or faster (docs/rescue.md).
+            if (repeatable.contains(capture.number())) {
+                // Copying first costs what a backup made by hand costs; the one pass writes every row through the
+                // ordinary insert path and a spilled tuple store (docs/rescue.md). A DELETE whose text cannot be cut
+                // for the copy is saved in one pass. A BEFORE DELETE trigger that skips rows would stop the run at
+                // the count check, so a table with one is saved in one pass too.
+                try {
+                    countedCopies.put(capture.number(), CaptureSql.copyFirst(capture));
+                } catch (Refusal cannotCut) {
+                    // saved in one pass
+                }
+                continue;
+            }
             boolean copyFirst = !capture.cascades().isEmpty() || capture.kind() == StatementKind.UPDATE && !returningOld;
             if (copyFirst) {
                 try {
@@ -91,6 +112,10 @@ final class RunCapture {
 
     private long capture(PlannedCapture capture, RunSession session) throws SQLException {
         Handle handle = session.handle();
+        String counted = countedCopies.get(capture.number());
+        if (counted != null) {
+            return copyThenDelete(capture, counted, session);
+        }
         String copy = copies.get(capture.number());
         if (copy == null) {
             if (capture.createsTable()) {
@@ -121,6 +146,27 @@ final class RunCapture {
         }
         saved.add(new SavedChanges(capture, rows, reached, keyRange && rows > 0 ? outcome.subList(2, 4) : null));
         return rows;
+    }
+
+    /**
+     * Copies the rows a DELETE will delete, then runs it as written: its rows are exactly those copied when it deletes
+     * as many, because its condition picks the same rows in both statements and the DELETE can only leave some of
+     * them out ({@link RepeatableDeletes} says why). Nothing runs between the two; the new rescue table is protected
+     * after the DELETE, still inside the run's transaction, where no one else sees it.
+     */
+    private long copyThenDelete(PlannedCapture capture, String copy, RunSession session) throws SQLException {
+        long copied = session.execute(copy);
+        long deleted = session.execute(capture.write().textWithoutReturning());
+        if (deleted != copied) {
+            throw new SQLException("rescue saved " + copied + " row(s) before statement " + capture.number()
+                    + " but it deleted " + deleted + "; a trigger skipped rows, or something changed between the copy"
+                    + " and the DELETE, so its changes cannot be saved exactly");
+        }
+        if (capture.createsTable()) {
+            protect(session.handle(), capture.qualifiedRescueTable(), capture, null);
+        }
+        saved.add(new SavedChanges(capture, deleted, List.of(), null));
+        return deleted;
     }
 
     /** Saves the rows one foreign key will reach; a table without key may be reached by no row at all. */
