@@ -184,11 +184,17 @@ class DeleteCaptureTest {
     }
 
     @Test
-    void aRuleThatTurnsTheDeleteIntoAnUpdateIsNotTakenForADelete() {
-        db.execute("CREATE RULE parcels_soft AS ON DELETE TO parcels DO INSTEAD UPDATE parcels SET locked = true WHERE id = OLD.id;");
+    void aRuleThatTurnsTheDeleteIntoAnotherIsNotTakenForIt() {
+        // The rule deletes as many rows of another table instead: the DELETE reports the copy's count, deleting none.
+        db.execute("""
+                CREATE TABLE labels (parcel int PRIMARY KEY);
+                INSERT INTO labels SELECT g FROM generate_series(1, 50) g;
+                CREATE RULE parcels_labels_only AS ON DELETE TO parcels DO INSTEAD DELETE FROM labels WHERE parcel = OLD.id;
+                """);
         String before = DatabaseContents.digest(db, "public");
         RunResult run = rescue.run("DELETE FROM parcels WHERE id <= 10;", Mode.RUN);
-        // PostgreSQL refuses the one-pass shape for such a rule; what matters is that no run claims to have saved deleted rows.
+        // PostgreSQL refuses the one-pass shape for this rule (it has no RETURNING); no run may claim it saved rows it
+        // did not delete.
         assertEquals(RunStatus.FAILED, run.status());
         assertEquals(before, DatabaseContents.digest(db, "public"));
     }
