@@ -55,10 +55,12 @@ final class CaptureSql {
 
     /**
      * Copies the rows an UPDATE or DELETE will change, before it runs: what servers before PostgreSQL 18 get for an
-     * UPDATE, and every statement whose foreign keys reach other tables (their rows must be saved before the
-     * statement changes them). The copy reads the same snapshot the statement will (REPEATABLE READ), so the
-     * statement finds exactly these rows, or fails with a serialization error when another transaction changed one of
-     * them meanwhile; {@link #checkedRun} then proves it. The query is the statement's own text ({@link CopyFirstText}).
+     * UPDATE, every statement whose foreign keys reach other tables (their rows must be saved before the statement
+     * changes them), and a DELETE whose condition picks the same rows twice ({@link RepeatableDeletes}). The copy
+     * reads the same snapshot the statement will (REPEATABLE READ), so the statement finds exactly these rows, or
+     * fails with a serialization error when another transaction changed one of them meanwhile; {@link #checkedRun}
+     * then proves it key by key, or, for such a DELETE, its count does. The query is the statement's own text
+     * ({@link CopyFirstText}).
      *
      * <p>A statement that is the first to use its rescue table creates it with the copy ({@code CREATE TABLE … AS}):
      * the columns of {@code <target>.*} keep their types, and the rows are written in bulk rather than through the

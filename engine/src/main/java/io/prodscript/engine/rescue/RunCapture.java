@@ -82,10 +82,10 @@ final class RunCapture {
                 // the count check, so a table with one is saved in one pass too.
                 try {
                     countedCopies.put(capture.number(), CaptureSql.copyFirst(capture));
+                    continue;
                 } catch (Refusal cannotCut) {
-                    // saved in one pass
+                    // falls through to the one pass
                 }
-                continue;
             }
             boolean copyFirst = !capture.cascades().isEmpty() || capture.kind() == StatementKind.UPDATE && !returningOld;
             if (copyFirst) {
