@@ -41,8 +41,7 @@ record Workload(String name, String script, String priorBackup, String captureSq
         String delete = "DELETE FROM bench WHERE grp = 0";
         String capture = "CREATE TABLE " + RESCUE_TABLE + " AS\nSELECT bench.*, 1 AS prodscript_statement\nFROM bench\nWHERE grp = 0\n;\n"
                 + delete + ";\n" + PROTECT
-                + "SELECT \"prodscript_statement\", min(\"id\")::text, max(\"id\")::text FROM " + RESCUE_TABLE
-                + " GROUP BY \"prodscript_statement\";";
+                + "SELECT 1, min(\"id\")::text, max(\"id\")::text FROM " + RESCUE_TABLE + ";";
         return new Workload("DELETE", delete + ";", backup("grp = 0") + delete + ";", capture);
     }
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -301,8 +302,12 @@ final class RunCapture {
         Map<String, String> keyByTable = new LinkedHashMap<>();
         saved.stream().filter(s -> s.rows() > 0 && s.keyRange() == null && integerKeys.get(s.capture().table().oid()))
                 .forEach(s -> keyByTable.putIfAbsent(s.capture().qualifiedRescueTable(), s.capture().keyColumns().get(0)));
+        Map<String, Set<Integer>> savingRows = new HashMap<>();
+        saved.stream().filter(s -> s.rows() > 0).forEach(s -> savingRows
+                .computeIfAbsent(s.capture().qualifiedRescueTable(), t -> new HashSet<>()).add(s.capture().number()));
         Map<Integer, List<String>> ranges = new HashMap<>();
-        keyByTable.forEach((table, key) -> handle.createQuery(CaptureSql.keyRanges(table, key))
+        keyByTable.forEach((table, key) -> handle.createQuery(CaptureSql.keyRanges(table, key,
+                        savingRows.get(table).size() == 1 ? savingRows.get(table).iterator().next() : null))
                 .map((rs, ctx) -> Map.entry(rs.getInt(1), List.of(rs.getString(2), rs.getString(3))))
                 .forEach(e -> ranges.put(e.getKey(), e.getValue())));
         return ranges;

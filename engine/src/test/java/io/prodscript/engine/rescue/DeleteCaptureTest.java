@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prodscript.engine.execution.Mode;
+import io.prodscript.engine.execution.RunEvent;
+import io.prodscript.engine.execution.RunRequest;
 import io.prodscript.engine.execution.RunResult;
+import io.prodscript.engine.execution.RunStatus;
+import io.prodscript.engine.report.Json;
 import io.prodscript.engine.testing.DatabaseContents;
 import io.prodscript.engine.testing.Scripts;
 import io.prodscript.engine.testing.TestDatabase;
-import io.prodscript.engine.execution.RunEvent;
-import io.prodscript.engine.execution.RunRequest;
-import io.prodscript.engine.execution.RunStatus;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
@@ -227,8 +229,23 @@ class DeleteCaptureTest {
         assertEquals(List.of(table, table), List.of(run.rescue().captures().get(1).rescueTable(), run.rescue().captures().get(2).rescueTable()));
         assertEquals("1:1,2:1,3:1,10:3,11:3,46:2,47:2,48:2,49:2,50:2",
                 rescue.single("SELECT string_agg(id || ':' || prodscript_statement, ',' ORDER BY id) FROM " + table));
+        assertEquals(List.of("1-3", "46-50", "10-11"), keyRanges(run));
         rescue.reverse(run.runId(), Mode.RUN, false);
         assertEquals(before, DatabaseContents.digest(db, "public"));
+    }
+
+    @Test
+    void aSharedTableInWhichOneStatementSavedRowsGivesThatStatementItsKeyRange() throws Exception {
+        RunResult run = rescue.commit("DELETE FROM parcels WHERE id BETWEEN 7 AND 9;\nDELETE FROM parcels WHERE id > 1000;");
+        assertEquals(List.of("7-9", "-"), keyRanges(run));
+    }
+
+    /** The manifest's smallest and largest key of each statement, {@code min-max}, or {@code -} without them. */
+    private List<String> keyRanges(RunResult run) throws Exception {
+        String manifest = rescue.engine().manifest(Scripts.target(db), Scripts.credentials(), run.runId()).orElseThrow();
+        List<String> ranges = new ArrayList<>();
+        Json.mapper().readTree(manifest).get("statements").forEach(s -> ranges.add(s.path("minKey").asText("") + "-" + s.path("maxKey").asText("")));
+        return ranges;
     }
 
     /** Runs a script, letting another login act as each statement starts (the run's snapshot is taken by then). */
