@@ -152,12 +152,13 @@ final class RunCapture {
     /**
      * Copies the rows a DELETE will delete, then runs it as written: its rows are exactly those copied when it deletes
      * as many, because its condition picks the same rows in both statements and the DELETE can only leave some of
-     * them out ({@link RepeatableDeletes} says why). Nothing runs between the two; the new rescue table is protected
-     * after the DELETE, still inside the run's transaction, where no one else sees it.
+     * them out ({@link RepeatableDeletes} says why). Both go in one round trip, so nothing runs between them; the new
+     * rescue table is protected after the DELETE, still inside the run's transaction, where no one else sees it.
      */
     private long copyThenDelete(PlannedCapture capture, String copy, RunSession session) throws SQLException {
-        long copied = session.execute(copy);
-        long deleted = session.execute(capture.write().textWithoutReturning());
+        long[] rows = session.executeTogether(List.of(copy, capture.write().textWithoutReturning()));
+        long copied = rows[0];
+        long deleted = rows[1];
         if (deleted != copied) {
             throw new SQLException("rescue saved " + copied + " row(s) before statement " + capture.number()
                     + " but it deleted " + deleted + "; a trigger skipped rows, or something changed between the copy"

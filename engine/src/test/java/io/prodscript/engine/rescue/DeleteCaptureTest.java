@@ -109,6 +109,14 @@ class DeleteCaptureTest {
     }
 
     @Test
+    void aDeleteEndingInACommentIsCopiedFirstAndDeletesItsRows() {
+        RunResult run = rescue.commit("DELETE FROM parcels WHERE id <= 2 -- the first two; then id 3\n;");
+        assertEquals(2, run.statements().get(0).rows());
+        assertEquals(List.of("1", "2"), saved(run));
+        assertEquals(gone(), saved(run));
+    }
+
+    @Test
     void aConditionThatPicksRowsAtRandomIsSavedInOnePass() {
         RunResult run = rescue.commit("DELETE FROM parcels WHERE random() < 0.5;");
         assertEquals(gone(), saved(run));
