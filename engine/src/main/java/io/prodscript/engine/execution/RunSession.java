@@ -76,6 +76,39 @@ public final class RunSession {
     }
 
     /**
+     * Sends statements as one query message (the simple protocol), in one round trip and in order, so nothing else
+     * runs on the connection between them; for a few statements of the engine's own making whose counts it needs (a
+     * DELETE and its copy). A script's statements go in rounds through {@link #executeTogether}, which names a failing
+     * statement by its position. Cancellable like {@link #execute}.
+     *
+     * @param statements each without its semicolon; it may end in a {@code --} comment
+     * @return each statement's rows inserted, updated or deleted (for a query, the rows it returned), in order
+     */
+    public long[] executeInOneMessage(List<String> statements) throws SQLException {
+        try (Statement statement = handle.getConnection().createStatement()) {
+            current = statement::cancel;
+            throwIfCancelled();
+            long[] rows = new long[statements.size()];
+            boolean returnedRows = statement.execute(String.join("\n;\n", statements));
+            for (int i = 0; i < rows.length; i++) {
+                if (returnedRows) {
+                    try (ResultSet resultSet = statement.getResultSet()) {
+                        while (resultSet.next()) {
+                            rows[i]++;
+                        }
+                    }
+                } else {
+                    rows[i] = Math.max(0, statement.getLargeUpdateCount());
+                }
+                returnedRows = statement.getMoreResults();
+            }
+            return rows;
+        } finally {
+            current = null;
+        }
+    }
+
+    /**
      * Sends one query and returns its first row, each column as text (null stays null). Cancellable like
      * {@link #execute}; meant for engine queries whose answer is a handful of values.
      */

@@ -55,10 +55,12 @@ final class CaptureSql {
 
     /**
      * Copies the rows an UPDATE or DELETE will change, before it runs: what servers before PostgreSQL 18 get for an
-     * UPDATE, and every statement whose foreign keys reach other tables (their rows must be saved before the
-     * statement changes them). The copy reads the same snapshot the statement will (REPEATABLE READ), so the
-     * statement finds exactly these rows, or fails with a serialization error when another transaction changed one of
-     * them meanwhile; {@link #checkedRun} then proves it. The query is the statement's own text ({@link CopyFirstText}).
+     * UPDATE, every statement whose foreign keys reach other tables (their rows must be saved before the statement
+     * changes them), and a DELETE whose condition picks the same rows twice ({@link RepeatableDeletes}). The copy
+     * reads the same snapshot the statement will (REPEATABLE READ), so the statement finds exactly these rows, or
+     * fails with a serialization error when another transaction changed one of them meanwhile; {@link #checkedRun}
+     * then proves it key by key, or, for such a DELETE, its count does. The query is the statement's own text
+     * ({@link CopyFirstText}).
      *
      * <p>A statement that is the first to use its rescue table creates it with the copy ({@code CREATE TABLE … AS}):
      * the columns of {@code <target>.*} keep their types, and the rows are written in bulk rather than through the
@@ -115,11 +117,14 @@ final class CaptureSql {
 
     /**
      * The smallest and largest one-column integer key each statement saved into a rescue table, as rows (statement,
-     * smallest, largest) with the keys as text: one pass over the table, however many statements share it.
+     * smallest, largest) with the keys as text: one pass over the table, however many statements share it. When only
+     * one statement saved rows into it ({@code onlyStatement}, else null), a plain aggregate: grouping would cost a hash
+     * lookup for every row (measured: about 45–65 ms against 85–120 ms for 1,000,000 rows).
      */
-    static String keyRanges(String rescueTable, String key) {
+    static String keyRanges(String rescueTable, String key, Integer onlyStatement) {
         String statement = Sql.quote(RescueTableNames.STATEMENT_COLUMN);
-        return "SELECT " + statement + ", min(" + Sql.quote(key) + ")::text, max(" + Sql.quote(key) + ")::text FROM "
-                + rescueTable + " GROUP BY " + statement;
+        String range = "min(" + Sql.quote(key) + ")::text, max(" + Sql.quote(key) + ")::text FROM " + rescueTable;
+        return onlyStatement != null ? "SELECT " + onlyStatement + ", " + range
+                : "SELECT " + statement + ", " + range + " GROUP BY " + statement;
     }
 }

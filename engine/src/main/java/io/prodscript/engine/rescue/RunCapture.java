@@ -14,10 +14,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -32,8 +34,13 @@ final class RunCapture {
     private final CaptureMethod method;
     private final Clock clock;
     private final Map<Integer, PlannedCapture> planned = new LinkedHashMap<>();
-    /** The copy-first query of each statement saved before it runs, by statement number. */
+    /** The copy-first query of each statement saved before it runs and then proved key by key, by statement number. */
     private final Map<Integer, String> copies = new HashMap<>();
+    /**
+     * The copy-first query of each DELETE whose condition picks the same rows twice in one snapshot, by statement
+     * number: its copy is proved by counts alone ({@link RepeatableDeletes}).
+     */
+    private final Map<Integer, String> countedCopies = new HashMap<>();
     private final Map<Integer, Long> rowsAffected = new HashMap<>();
     /** Whether a table's chosen key is one integer column, by table oid: then the manifest shows key ranges. */
     private final Map<Long, Boolean> integerKeys = new HashMap<>();
@@ -61,11 +68,26 @@ final class RunCapture {
             return Optional.empty();
         }
         boolean returningOld = method == CaptureMethod.AUTOMATIC && serverVersion(session.handle()) >= RETURNING_OLD_SINCE;
+        Map<Integer, String> deletes = new HashMap<>();
+        result.captures().stream()
+                .filter(c -> c.kind() == StatementKind.DELETE && c.cascades().isEmpty() && !beforeRowTrigger(c, session))
+                .forEach(c -> deletes.put(c.number(), c.write().textWithoutReturning()));
+        Set<Integer> repeatable = RepeatableDeletes.find(session.handle(), deletes);
         for (PlannedCapture capture : result.captures()) {
             planned.put(capture.number(), capture);
             integerKeys.computeIfAbsent(capture.table().oid(), oid -> integerKey(session.handle(), capture));
-            // A plain DELETE is saved in one pass, exact by construction: measured in one run against copying first
-            // with CREATE TABLE … AS and proving the keys, the one pass was as fast or faster (docs/rescue.md).
+            if (repeatable.contains(capture.number())) {
+                // Copying first costs what a backup made by hand costs; the one pass writes every row through the
+                // ordinary insert path and a spilled tuple store (docs/rescue.md). A DELETE whose text cannot be cut
+                // for the copy is saved in one pass. A BEFORE DELETE trigger that skips rows would stop the run at
+                // the count check, so a table with one is saved in one pass too.
+                try {
+                    countedCopies.put(capture.number(), CaptureSql.copyFirst(capture));
+                    continue;
+                } catch (Refusal cannotCut) {
+                    // falls through to the one pass
+                }
+            }
             boolean copyFirst = !capture.cascades().isEmpty() || capture.kind() == StatementKind.UPDATE && !returningOld;
             if (copyFirst) {
                 try {
@@ -112,6 +134,10 @@ final class RunCapture {
 
     private long capture(PlannedCapture capture, RunSession session) throws SQLException {
         Handle handle = session.handle();
+        String counted = countedCopies.get(capture.number());
+        if (counted != null) {
+            return copyThenDelete(capture, counted, session);
+        }
         String copy = copies.get(capture.number());
         if (copy == null) {
             if (capture.createsTable()) {
@@ -143,6 +169,28 @@ final class RunCapture {
         }
         saved.add(new SavedChanges(capture, rows, reached, keyRange && rows > 0 ? outcome.subList(2, 4) : null));
         return rows;
+    }
+
+    /**
+     * Copies the rows a DELETE will delete, then runs it as written: its rows are exactly those copied when it deletes
+     * as many, because its condition picks the same rows in both statements and the DELETE can only leave some of
+     * them out ({@link RepeatableDeletes} says why). Both go in one round trip, so nothing runs between them; the new
+     * rescue table is protected after the DELETE, still inside the run's transaction, where no one else sees it.
+     */
+    private long copyThenDelete(PlannedCapture capture, String copy, RunSession session) throws SQLException {
+        long[] rows = session.executeInOneMessage(List.of(copy, capture.write().textWithoutReturning()));
+        long copied = rows[0];
+        long deleted = rows[1];
+        if (deleted != copied) {
+            throw new SQLException("rescue saved " + copied + " row(s) before statement " + capture.number()
+                    + " but it deleted " + deleted + "; a trigger skipped rows, or something changed between the copy"
+                    + " and the DELETE, so its changes cannot be saved exactly");
+        }
+        if (capture.createsTable()) {
+            protect(session.handle(), capture.qualifiedRescueTable(), capture, null);
+        }
+        saved.add(new SavedChanges(capture, deleted, List.of(), null));
+        return deleted;
     }
 
     /** Saves the rows one foreign key will reach; a table without key may be reached by no row at all. */
@@ -277,8 +325,12 @@ final class RunCapture {
         Map<String, String> keyByTable = new LinkedHashMap<>();
         saved.stream().filter(s -> s.rows() > 0 && s.keyRange() == null && integerKeys.get(s.capture().table().oid()))
                 .forEach(s -> keyByTable.putIfAbsent(s.capture().qualifiedRescueTable(), s.capture().keyColumns().get(0)));
+        Map<String, Set<Integer>> savingRows = new HashMap<>();
+        saved.stream().filter(s -> s.rows() > 0).forEach(s -> savingRows
+                .computeIfAbsent(s.capture().qualifiedRescueTable(), t -> new HashSet<>()).add(s.capture().number()));
         Map<Integer, List<String>> ranges = new HashMap<>();
-        keyByTable.forEach((table, key) -> handle.createQuery(CaptureSql.keyRanges(table, key))
+        keyByTable.forEach((table, key) -> handle.createQuery(CaptureSql.keyRanges(table, key,
+                        savingRows.get(table).size() == 1 ? savingRows.get(table).iterator().next() : null))
                 .map((rs, ctx) -> Map.entry(rs.getInt(1), List.of(rs.getString(2), rs.getString(3))))
                 .forEach(e -> ranges.put(e.getKey(), e.getValue())));
         return ranges;
