@@ -74,9 +74,11 @@ final class TableCatalog {
     }
 
     /**
-     * Why rows of this table cannot be saved by key, or empty: a foreign table's rows live on another server, and a
+     * Why rows of this table cannot be saved by key, or empty: a foreign table's rows live on another server; a
      * table with inheritance children (not partitions) hands statements the children's rows too, which its keys do
-     * not identify.
+     * not identify; and where row-level security applies to the login, saving in the statement ({@code RETURNING})
+     * makes PostgreSQL apply the table's SELECT policies too, so the statement could change other rows than it would
+     * alone (a DELETE allowed on rows the login may not read deletes none of them).
      */
     Optional<String> unsaveable(CatalogTable table) {
         return handle.createQuery("""
@@ -84,7 +86,11 @@ final class TableCatalog {
                                         || ' another server, outside this transaction'
                                     WHEN c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid)
                                     THEN 'table ' || :name || ' has inheritance children, whose rows a statement on it changes'
-                                        || ' too and its keys do not identify' END
+                                        || ' too and its keys do not identify'
+                                    WHEN row_security_active(c.oid)
+                                    THEN 'row-level security applies to this login on table ' || :name || ': saving the rows'
+                                        || ' in the statement would apply its SELECT policies too and could change which rows'
+                                        || ' the statement changes' END
                           FROM pg_class c WHERE c.oid = :oid""")
                 .bind("oid", table.oid()).bind("name", table.qualified())
                 .mapTo(String.class).findOne();

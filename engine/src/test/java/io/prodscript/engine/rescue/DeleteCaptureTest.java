@@ -180,17 +180,20 @@ class DeleteCaptureTest {
     }
 
     @Test
-    void rowSecurityThatShowsTheDeleteOtherRowsThanASelectIsSavedInOnePass() {
-        // Without a WHERE clause the DELETE applies only its own policy, a copy only the SELECT policy: as many rows,
-        // other keys.
+    void rowSecurityThatShowsTheDeleteOtherRowsThanASelectRefusesRescue() {
+        // Alone, the DELETE applies only its own policy and deletes ids 26-50; a copy would see ids 1-25, and saving in
+        // the statement (RETURNING) would apply the SELECT policy too and delete none. Neither is the reviewed statement.
         db.execute("""
                 ALTER TABLE parcels ENABLE ROW LEVEL SECURITY;
                 ALTER TABLE parcels FORCE ROW LEVEL SECURITY;
                 CREATE POLICY read_low ON parcels FOR SELECT USING (id <= 25);
                 CREATE POLICY delete_high ON parcels FOR DELETE USING (id > 25);
                 """);
-        RunResult run = rescue.commit("-- @allow-full-table\nDELETE FROM parcels;");
-        assertEquals(gone(), saved(run));
+        String before = DatabaseContents.digest(db, "public");
+        RunResult run = rescue.run("-- @allow-full-table\nDELETE FROM parcels;", Mode.RUN);
+        assertEquals(RunStatus.REFUSED, run.status());
+        assertTrue(run.failure().reason().contains("row-level security applies"), run.failure().reason());
+        assertEquals(before, DatabaseContents.digest(db, "public"));
     }
 
     @Test
