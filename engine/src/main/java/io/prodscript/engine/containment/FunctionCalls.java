@@ -52,9 +52,11 @@ final class FunctionCalls {
      *                         t.total}, {@code (r).f}): columns, usually, but PostgreSQL reads {@code t.f} as the call
      *                         {@code f(t)} when no column is called so and a function {@code f} takes one argument of
      *                         {@code t}'s row type
+     * @param names            every name not followed by a parenthesis, as a quoted SQL name ({@code "s"."v"}): the
+     *                         relations it reads are among them, and a view's definition may call functions too
      */
     record Reading(String firstWord, Optional<Call> defined, boolean declaresNoWrites, List<Call> calls,
-                   List<Call> fieldSelections) {
+                   List<Call> fieldSelections, List<String> names) {
     }
 
     /**
@@ -70,7 +72,30 @@ final class FunctionCalls {
         String firstWord = topLevel.stream().findFirst().map(t -> t.name() == null || t.quoted() ? "" : t.name()).orElse("");
         Optional<Call> defined = defined(topLevel);
         List<Token> all = firstWord.equals("do") || defined.isPresent() ? tokens(statements, true) : topLevel;
-        return new Reading(firstWord, defined, declaresNoWrites(topLevel), calls(all), fieldSelections(all));
+        return new Reading(firstWord, defined, declaresNoWrites(topLevel), calls(all), fieldSelections(all), names(all));
+    }
+
+    private static List<String> names(List<Token> tokens) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.get(i).name == null || i > 0 && tokens.get(i - 1).isDot()) {
+                continue;
+            }
+            StringBuilder name = new StringBuilder(quoted(tokens.get(i).name));
+            int last = i;
+            while (last + 2 < tokens.size() && tokens.get(last + 1).isDot() && tokens.get(last + 2).name != null) {
+                last += 2;
+                name.append('.').append(quoted(tokens.get(last).name));
+            }
+            if (last + 1 >= tokens.size() || !tokens.get(last + 1).isOpenParenthesis()) {
+                names.add(name.toString());
+            }
+        }
+        return names;
+    }
+
+    private static String quoted(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
     }
 
     /** The calls in a statement ({@link #read}). */

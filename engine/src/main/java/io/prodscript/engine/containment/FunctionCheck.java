@@ -81,6 +81,10 @@ final class FunctionCheck {
                 }
             }
         }
+        Optional<Breach> inViews = inViews(plan, readings);
+        if (inViews.isPresent()) {
+            return inViews;
+        }
         if (plan.revertSql() != null) {
             // The section becomes the reversal's script, run with this header's acknowledgements: judged the same way.
             for (SqlStatement statement : StatementSplitter.split(plan.revertSql(), 1)) {
@@ -113,6 +117,60 @@ final class FunctionCheck {
                 if (called.isPresent()) {
                     return Optional.of(new Breach(null, assertion.line(), "@assert " + onARow(called.get()).substring(3)
                             + "; a check may call only IMMUTABLE or STABLE functions"));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The functions the views a statement reads call, through the views they read in turn: reading a view runs its
+     * definition, so a view calling {@code setval} moves the sequence even in a rehearsal. A view's definition is read
+     * like a statement ({@code pg_get_viewdef}; the catalog records no dependency on built-in functions) and its calls
+     * are judged as the statement's own. The names of all statements are resolved in one catalog query per level of
+     * views.
+     */
+    private Optional<Breach> inViews(Plan plan, List<FunctionCalls.Reading> readings) {
+        record Named(String name, int statement) {
+        }
+        List<Named> frontier = new ArrayList<>();
+        for (int index = 0; index < readings.size(); index++) {
+            for (String name : new java.util.LinkedHashSet<>(readings.get(index).names())) {
+                frontier.add(new Named(name, index));
+            }
+        }
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int depth = 0; depth < 16 && !frontier.isEmpty(); depth++) {
+            record View(long oid, int statement, String name, String definition) {
+            }
+            List<View> views = handle.createQuery("""
+                            SELECT c.oid::bigint, min(w.statement), format('%I.%I', n.nspname, c.relname),
+                                   pg_get_viewdef(c.oid)
+                              FROM unnest(CAST(:names AS text[]), CAST(:statements AS int[])) AS w(name, statement)
+                              JOIN pg_class c ON c.oid = to_regclass(w.name) AND c.relkind = 'v'
+                              JOIN pg_namespace n ON n.oid = c.relnamespace
+                             GROUP BY c.oid, n.nspname, c.relname
+                             ORDER BY 2""")
+                    .bindArray("names", String.class, frontier.stream().map(Named::name).toArray(String[]::new))
+                    .bindArray("statements", Integer.class, frontier.stream().map(Named::statement).toArray(Integer[]::new))
+                    .map((rs, ctx) -> new View(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4)))
+                    .list();
+            frontier = new ArrayList<>();
+            for (View view : views) {
+                if (!seen.add(view.oid())) {
+                    continue;
+                }
+                PlannedStatement statement = plan.statements().get(view.statement());
+                FunctionCalls.Reading definition = FunctionCalls.read(view.definition());
+                for (FunctionCalls.Call call : definition.calls()) {
+                    Optional<String> refused = inStatement(call, plan.directives(), List.of());
+                    if (refused.isPresent()) {
+                        return Optional.of(new Breach(statement.number(), statement.line(), "it reads view " + view.name()
+                                + ", whose definition runs whenever it is read: " + refused.get()));
+                    }
+                }
+                for (String name : definition.names()) {
+                    frontier.add(new Named(name, view.statement()));
                 }
             }
         }

@@ -107,6 +107,20 @@ class FunctionContainmentTest {
     }
 
     @Test
+    void aFunctionCalledByAViewTheScriptReadsIsJudgedLikeACall() {
+        db.execute("CREATE VIEW bumped AS SELECT bump()::text AS b; CREATE VIEW outer_view AS SELECT * FROM bumped;"
+                + " CREATE VIEW plain AS SELECT id, lower(name) AS name FROM t;");
+        RunResult refused = refused("SELECT count(*) FROM plain;\nSELECT * FROM outer_view;\n", Mode.REHEARSE);
+        assertEquals(2, refused.failure().line());
+        assertTrue(refused.failure().reason().contains("view public.bumped") && refused.failure().reason().contains("public.bump()"),
+                refused.failure().reason());
+        assertEquals("0", single("SELECT n::text FROM counters"));
+        RunResult acknowledged = Scripts.run(db, "-- @functions-reviewed bump: counts reads\nSELECT * FROM outer_view;\n",
+                Mode.REHEARSE).result();
+        assertEquals(RunStatus.REHEARSED, acknowledged.status(), () -> String.valueOf(acknowledged.failure()));
+    }
+
+    @Test
     void anAcknowledgementNamesAFunctionAsPostgresqlNamesIt() {
         db.execute("CREATE FUNCTION \"Bump\"() RETURNS void LANGUAGE sql AS 'UPDATE counters SET n = n + 10'");
         assertTrue(refused("-- @functions-reviewed \"Bump\": the other one\nSELECT bump();\n", Mode.REHEARSE)
