@@ -369,7 +369,6 @@ class BrokenPromisesTest {
 
     // rescue.md, Conflicts: rows changed since the run refuse the reversal, in a sentence, before it changes anything.
     @Test
-    @Disabled("broken: the conflict check looks only at the rescue key; a deleted row whose other unique value was reused since makes the reversal fail with a raw unique violation instead of being refused (even forced)")
     void aReusedUniqueValueRefusesTheReversalInWords() throws Exception {
         execute("CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL UNIQUE); INSERT INTO users VALUES (1, 'a@x'), (2, 'b@x');");
         RunResult run = run("DELETE FROM users WHERE id = 1;", Mode.RUN);
@@ -377,7 +376,10 @@ class BrokenPromisesTest {
         execute("INSERT INTO users VALUES (3, 'a@x')");
         RunResult reversal = reverse(db.target(), run.runId(), false);
         assertEquals(RunStatus.REFUSED, reversal.status(), () -> String.valueOf(reversal.failure()));
-        assertTrue(reversal.failure().reason().contains("changed after run"), reversal.failure().reason());
+        assertTrue(reversal.failure().reason().contains("1 row(s) of public.users deleted by run " + run.runId()
+                + " cannot be put back"), reversal.failure().reason());
+        RunResult forced = reverse(db.target(), run.runId(), true);
+        assertEquals(RunStatus.REFUSED, forced.status(), () -> String.valueOf(forced.failure()));
     }
 
     // rescue.md, Reversal: the reversal is "generated from the database alone" and undoes each rescue table with one

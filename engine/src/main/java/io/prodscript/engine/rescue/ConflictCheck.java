@@ -83,6 +83,50 @@ final class ConflictCheck {
         return dependents;
     }
 
+    /**
+     * Rows a run deleted that the reversal could not put back because another unique value of theirs (an e-mail, say;
+     * not the rescue key) has been taken since by a row under another key: PostgreSQL would refuse the insert, forced
+     * or not. By table. Rows whose key exists again are {@link #count}'s.
+     */
+    static Map<String, Long> takenUniqueValues(RunSession session, RescueManifest manifest) throws SQLException {
+        Map<String, Long> taken = new LinkedHashMap<>();
+        for (RescueManifest.Entry entry : manifest.rescueTables()) {
+            if (entry.kind() != StatementKind.DELETE) {
+                continue;
+            }
+            for (List<String> unique : uniqueKeysOf(session, entry.table())) {
+                if (unique.equals(entry.keyColumns())) {
+                    continue;
+                }
+                long rows = Long.parseLong(session.firstRow("SELECT count(*) FROM " + entry.rescueTable() + " AS saved"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM " + entry.table() + " AS live WHERE "
+                        + Sql.sameKey("live", "saved", entry.keyColumns()) + ")"
+                        + " AND EXISTS (SELECT 1 FROM " + entry.table() + " AS live WHERE "
+                        + Sql.sameKey("live", "saved", unique) + ")").get(0));
+                if (rows > 0) {
+                    taken.merge(entry.table(), rows, Long::sum);
+                }
+            }
+        }
+        return taken;
+    }
+
+    /** The columns of each plain unique index of a table (no expression, no predicate). */
+    private static List<List<String>> uniqueKeysOf(RunSession session, String table) {
+        return session.handle().createQuery("""
+                        SELECT array_agg(a.attname::text ORDER BY k.ord)
+                          FROM pg_index i
+                         CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+                          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                         WHERE i.indrelid = to_regclass(:table) AND i.indisunique
+                           AND i.indexprs IS NULL AND i.indpred IS NULL
+                         GROUP BY i.indexrelid
+                         ORDER BY i.indexrelid""")
+                .bind("table", table)
+                .map((rs, ctx) -> List.of((String[]) rs.getArray(1).getArray()))
+                .list();
+    }
+
     /** A foreign key referring to a table: the referring table, its columns, the columns they refer to. */
     private record ForeignKey(String table, List<String> columns, List<String> referencedColumns, boolean readable) {
     }

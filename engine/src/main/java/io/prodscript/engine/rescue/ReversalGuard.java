@@ -31,6 +31,15 @@ final class ReversalGuard {
         } catch (Refusal refusal) {
             return Optional.of(new Failure(null, null, refusal.getMessage()));
         }
+        Map<String, Long> taken = ConflictCheck.takenUniqueValues(session, run.manifest());
+        if (!taken.isEmpty()) {
+            // Not even a forced reversal could put these rows back: say so before anything changes.
+            return Optional.of(new Failure(null, null, taken.entrySet().stream()
+                    .map(e -> e.getValue() + " row(s) of " + e.getKey()).collect(Collectors.joining(", "))
+                    + " deleted by run " + reversedRunId + " cannot be put back: a unique value of theirs was taken by a"
+                    + " row created after the run, so PostgreSQL would refuse them, forced or not. Free those values"
+                    + " (or undo by hand), then reverse"));
+        }
         Map<String, Long> conflicts = ConflictCheck.count(session, run.manifest());
         Map<String, Long> dependents = ConflictCheck.dependents(session, run.manifest());
         if (conflicts.isEmpty() && dependents.isEmpty() || force) {
