@@ -133,11 +133,16 @@ final class FunctionCheck {
     private Optional<Breach> inViews(Plan plan, List<FunctionCalls.Reading> readings) {
         record Named(String name, int statement) {
         }
-        List<Named> frontier = new ArrayList<>();
+        // Each distinct name once, with the first statement naming it: 10,000 statements name few relations.
+        java.util.Map<String, Integer> firstNaming = new java.util.LinkedHashMap<>();
         for (int index = 0; index < readings.size(); index++) {
-            for (String name : new java.util.LinkedHashSet<>(readings.get(index).names())) {
-                frontier.add(new Named(name, index));
+            for (String name : readings.get(index).names()) {
+                firstNaming.putIfAbsent(name, index);
             }
+        }
+        List<Named> frontier = new ArrayList<>();
+        for (java.util.Map.Entry<String, Integer> named : firstNaming.entrySet()) {
+            frontier.add(new Named(named.getKey(), named.getValue()));
         }
         java.util.Set<Long> seen = new java.util.HashSet<>();
         for (int depth = 0; depth < 16 && !frontier.isEmpty(); depth++) {
