@@ -8,9 +8,10 @@ import org.jdbi.v3.core.Handle;
 /**
  * Table names as a script writes them, resolved the way the run's session resolves them ({@code to_regclass}, so
  * through its {@code search_path}), once each: scripts of thousands of statements write few tables. Shared by the
- * run-start checks so that each name costs one catalog query per run.
+ * run-start checks so that each name costs one catalog query per run; the run's {@code @expect-rows} checks resolve
+ * names the same way.
  */
-final class ResolvedTables {
+public final class ResolvedTables {
     /** A resolved table: its oid and the schema it lies in. */
     record Table(long oid, String schema) {
     }
@@ -18,8 +19,13 @@ final class ResolvedTables {
     private final Handle handle;
     private final Map<String, Optional<Table>> byWrittenName = new HashMap<>();
 
-    ResolvedTables(Handle handle) {
+    public ResolvedTables(Handle handle) {
         this.handle = handle;
+    }
+
+    /** The oid of the table the name resolves to in this session, or empty when it resolves to none. */
+    public Optional<Long> oid(String writtenName) {
+        return resolve(writtenName).map(Table::oid);
     }
 
     Handle handle() {

@@ -4,7 +4,9 @@ import io.prodscript.engine.plan.Plan;
 import io.prodscript.engine.plan.PlannedStatement;
 import io.prodscript.engine.plan.StatementKind;
 import io.prodscript.engine.script.Directives;
+import io.prodscript.engine.sql.SqlStatement;
 import io.prodscript.engine.sql.StatementSplitter;
+import io.prodscript.engine.sql.Token;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -85,7 +87,8 @@ final class TriggerCheck {
             if (statement.kind() != StatementKind.DDL) {
                 continue;
             }
-            List<io.prodscript.engine.sql.Token> t = StatementSplitter.split(statement.sql(), 0).get(0).tokens();
+            SqlStatement read = StatementSplitter.split(statement.sql(), 0).get(0);
+            List<Token> t = read.tokens();
             List<String> named = new ArrayList<>();
             int i = t.size() > 1 && t.get(0).is("CREATE") ? 1 : -1;
             if (i > 0 && i + 1 < t.size() && t.get(i).is("OR") && t.get(i + 1).is("REPLACE")) {
@@ -103,8 +106,8 @@ final class TriggerCheck {
                 }
                 int trigger = k + 1 < t.size() && (t.get(k + 1).is("ALWAYS") || t.get(k + 1).is("REPLICA")) ? k + 2 : k + 1;
                 if (trigger + 1 < t.size() && t.get(trigger).is("TRIGGER")) {
-                    io.prodscript.engine.sql.Token which = t.get(trigger + 1);
-                    named.addAll(which.is("ALL") || which.is("USER") ? triggersOf(alteredTable(t)) : List.of(which.storedName()));
+                    Token which = t.get(trigger + 1);
+                    named.addAll(which.is("ALL") || which.is("USER") ? triggersOf(alteredTable(read)) : List.of(which.storedName()));
                 }
             }
             for (String name : named) {
@@ -119,7 +122,8 @@ final class TriggerCheck {
     }
 
     /** The table of {@code ALTER TABLE [IF EXISTS] [ONLY] name …}, as written. */
-    private static String alteredTable(List<io.prodscript.engine.sql.Token> t) {
+    private static String alteredTable(SqlStatement statement) {
+        List<Token> t = statement.tokens();
         int i = 2;
         if (i + 1 < t.size() && t.get(i).is("IF") && t.get(i + 1).is("EXISTS")) {
             i += 2;
@@ -127,18 +131,7 @@ final class TriggerCheck {
         if (i < t.size() && t.get(i).is("ONLY")) {
             i++;
         }
-        StringBuilder name = new StringBuilder();
-        while (i < t.size() && t.get(i).isName()) {
-            name.append(t.get(i).kind() == io.prodscript.engine.sql.Token.Kind.QUOTED
-                    ? '"' + t.get(i).text().replace("\"", "\"\"") + '"' : t.get(i).text());
-            if (i + 2 < t.size() && t.get(i + 1).isSymbol(".")) {
-                name.append('.');
-                i += 2;
-            } else {
-                break;
-            }
-        }
-        return name.toString();
+        return statement.nameAt(i);
     }
 
     /** The names of the user triggers on a table (enabled or not). */
@@ -161,7 +154,7 @@ final class TriggerCheck {
     }
 
     private Optional<Long> oid(String table) {
-        return tables.resolve(table).map(ResolvedTables.Table::oid);
+        return tables.oid(table);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.prodscript.engine.execution;
 import io.prodscript.engine.containment.Breach;
 import io.prodscript.engine.containment.Containment;
 import io.prodscript.engine.containment.FiringTrigger;
+import io.prodscript.engine.containment.ResolvedTables;
 import io.prodscript.engine.ledger.Ledger;
 import io.prodscript.engine.ledger.LedgerEntry;
 import io.prodscript.engine.ledger.LedgerNotInstalled;
@@ -16,10 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -425,11 +423,8 @@ public final class Execution {
     private void runChecks(RunSession current) throws StatementFailure {
         Directives directives = request.plan().directives();
         CheckResult firstFailure = null;
-        Map<String, Optional<Long>> resolved = new HashMap<>();
         List<CheckResult> results = new ArrayList<>(RunChecks.expectations(directives, statements,
-                name -> resolved.computeIfAbsent(name, n -> current.handle()
-                        .createQuery("SELECT CAST(to_regclass(:name) AS oid)::bigint").bind("name", n)
-                        .mapTo(Long.class).findOne().filter(Objects::nonNull))));
+                new ResolvedTables(current.handle())::oid));
         for (Directives.Assertion assertion : directives.assertions()) {
             try {
                 results.add(RunChecks.assertion(assertion, current));
