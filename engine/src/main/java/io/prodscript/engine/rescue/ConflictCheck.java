@@ -90,11 +90,13 @@ final class ConflictCheck {
      */
     static Map<String, Long> takenUniqueValues(RunSession session, RescueManifest manifest) throws SQLException {
         Map<String, Long> taken = new LinkedHashMap<>();
+        TableCatalog catalog = new TableCatalog(session.handle());
         for (RescueManifest.Entry entry : manifest.rescueTables()) {
             if (entry.kind() != StatementKind.DELETE) {
                 continue;
             }
-            for (List<String> unique : uniqueKeysOf(session, entry.table())) {
+            List<List<String>> uniqueKeys = catalog.resolve(entry.table()).map(t -> catalog.uniqueKeys(t.oid())).orElse(List.of());
+            for (List<String> unique : uniqueKeys) {
                 if (unique.equals(entry.keyColumns())) {
                     continue;
                 }
@@ -109,22 +111,6 @@ final class ConflictCheck {
             }
         }
         return taken;
-    }
-
-    /** The columns of each plain unique index of a table (no expression, no predicate). */
-    private static List<List<String>> uniqueKeysOf(RunSession session, String table) {
-        return session.handle().createQuery("""
-                        SELECT array_agg(a.attname::text ORDER BY k.ord)
-                          FROM pg_index i
-                         CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
-                          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-                         WHERE i.indrelid = to_regclass(:table) AND i.indisunique
-                           AND i.indexprs IS NULL AND i.indpred IS NULL
-                         GROUP BY i.indexrelid
-                         ORDER BY i.indexrelid""")
-                .bind("table", table)
-                .map((rs, ctx) -> List.of((String[]) rs.getArray(1).getArray()))
-                .list();
     }
 
     /** A foreign key referring to a table: the referring table, its columns, the columns they refer to. */

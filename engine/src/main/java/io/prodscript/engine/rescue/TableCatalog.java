@@ -31,17 +31,32 @@ final class TableCatalog {
      * are neither partial nor deferred, fewest columns first. Each key is its column names in index order.
      */
     List<List<String>> keys(long oid) {
+        return uniqueIndexes(oid, true);
+    }
+
+    /**
+     * The columns of every unique index over plain columns that is not partial, deferred or not: each makes PostgreSQL
+     * refuse a row whose values another row already has (NULLs aside), which a reversal putting rows back must respect.
+     */
+    List<List<String>> uniqueKeys(long oid) {
+        return uniqueIndexes(oid, false);
+    }
+
+    /** Unique indexes' key columns (INCLUDE columns left out); {@code identifying}: only {@link #keys}' kind. */
+    private List<List<String>> uniqueIndexes(long oid, boolean identifying) {
         return handle.createQuery("""
                         SELECT array_agg(a.attname::text ORDER BY k.ord)
                           FROM pg_index i
                           CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
                           JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-                         WHERE i.indrelid = :oid AND i.indisunique AND i.indisvalid AND i.indimmediate
+                         WHERE i.indrelid = :oid AND i.indisunique
+                           AND (NOT :identifying OR i.indisvalid AND i.indimmediate)
                            AND i.indpred IS NULL AND i.indexprs IS NULL AND k.ord <= i.indnkeyatts
                          GROUP BY i.indexrelid, i.indisprimary
-                        HAVING bool_and(a.attnotnull)
+                        HAVING NOT :identifying OR bool_and(a.attnotnull)
                          ORDER BY i.indisprimary DESC, count(*), i.indexrelid::regclass::text""")
                 .bind("oid", oid)
+                .bind("identifying", identifying)
                 .map((rs, ctx) -> List.of((String[]) rs.getArray(1).getArray()))
                 .list();
     }
