@@ -1,5 +1,6 @@
 package io.prodscript.engine.containment;
 
+import io.prodscript.engine.sql.Identifiers;
 import io.prodscript.engine.Refusal;
 import io.prodscript.engine.sql.SqlStatement;
 import io.prodscript.engine.sql.StatementSplitter;
@@ -81,21 +82,17 @@ final class FunctionCalls {
             if (tokens.get(i).name == null || i > 0 && tokens.get(i - 1).isDot()) {
                 continue;
             }
-            StringBuilder name = new StringBuilder(quoted(tokens.get(i).name));
+            StringBuilder name = new StringBuilder(Identifiers.quote(tokens.get(i).name));
             int last = i;
             while (last + 2 < tokens.size() && tokens.get(last + 1).isDot() && tokens.get(last + 2).name != null) {
                 last += 2;
-                name.append('.').append(quoted(tokens.get(last).name));
+                name.append('.').append(Identifiers.quote(tokens.get(last).name));
             }
             if (last + 1 >= tokens.size() || !tokens.get(last + 1).isOpenParenthesis()) {
                 names.add(name.toString());
             }
         }
         return names;
-    }
-
-    private static String quoted(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
     }
 
     /** The calls in a statement ({@link #read}). */

@@ -1,5 +1,6 @@
 package io.prodscript.engine.ledger;
 
+import io.prodscript.engine.sql.Identifiers;
 import java.sql.SQLException;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -170,8 +171,8 @@ public final class LedgerSchema {
                 }
             }
             // Rescue tables hold copies of production rows: their schema grants nothing to PUBLIC.
-            h.execute("CREATE SCHEMA IF NOT EXISTS " + quoted(rescueSchema));
-            h.execute("REVOKE ALL ON SCHEMA " + quoted(rescueSchema) + " FROM PUBLIC");
+            h.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(rescueSchema));
+            h.execute("REVOKE ALL ON SCHEMA " + Identifiers.quote(rescueSchema) + " FROM PUBLIC");
             if (before < VERSION) {
                 h.execute("INSERT INTO script_runner.schema_version (version) VALUES (?)", VERSION);
             }
@@ -215,7 +216,7 @@ public final class LedgerSchema {
     public static void requireInstalled(Handle handle, String targetName, String rescueSchema) throws LedgerNotInstalled {
         int installed = installedVersion(handle);
         boolean rescueSchemaExists = rescueSchema == null || handle.createQuery("SELECT to_regnamespace(:schema) IS NOT NULL")
-                .bind("schema", quoted(rescueSchema)).mapTo(Boolean.class).one();
+                .bind("schema", Identifiers.quote(rescueSchema)).mapTo(Boolean.class).one();
         if (installed == VERSION && rescueSchemaExists) {
             return;
         }
@@ -224,7 +225,7 @@ public final class LedgerSchema {
         }
         String what = installed < 0 ? "is not installed on " + targetName + " (schema script_runner and the rescue schema)"
                 : installed < VERSION ? "on " + targetName + " is version " + installed + "; this engine needs version " + VERSION
-                : "on " + targetName + " lacks its rescue schema " + quoted(rescueSchema);
+                : "on " + targetName + " lacks its rescue schema " + Identifiers.quote(rescueSchema);
         throw new LedgerNotInstalled("The ledger " + what + ". A database owner installs or upgrades it once with"
                 + " 'prodscript install --url <jdbc-url> --user <owner>' (engine: ScriptEngine.install), then grants"
                 + " the runner role what docs/how-a-run-works.md lists. Nothing was run.");
@@ -253,7 +254,4 @@ public final class LedgerSchema {
     }
 
     /** A schema name as an SQL identifier, however it is spelt. */
-    private static String quoted(String schema) {
-        return '"' + schema.replace("\"", "\"\"") + '"';
-    }
 }

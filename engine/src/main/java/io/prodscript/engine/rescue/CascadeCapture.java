@@ -1,5 +1,6 @@
 package io.prodscript.engine.rescue;
 
+import io.prodscript.engine.sql.Identifiers;
 import io.prodscript.engine.plan.StatementKind;
 import java.util.List;
 
@@ -34,9 +35,9 @@ record CascadeCapture(String reachedThrough, CatalogTable table, StatementKind k
     String reachedBy(int statement) {
         StringBuilder match = new StringBuilder();
         for (int i = 0; i < referencing.size(); i++) {
-            match.append(" AND live.").append(Sql.quote(referencing.get(i))).append(" = parent.").append(Sql.quote(referenced.get(i)));
+            match.append(" AND live.").append(Identifiers.quote(referencing.get(i))).append(" = parent.").append(Identifiers.quote(referenced.get(i)));
         }
         return "EXISTS (SELECT 1 FROM " + parentRescueTable + " AS parent WHERE parent."
-                + Sql.quote(RescueTableNames.STATEMENT_COLUMN) + " = " + statement + match + ")";
+                + Identifiers.quote(RescueTableNames.STATEMENT_COLUMN) + " = " + statement + match + ")";
     }
 }

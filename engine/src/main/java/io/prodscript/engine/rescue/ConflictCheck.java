@@ -1,5 +1,6 @@
 package io.prodscript.engine.rescue;
 
+import io.prodscript.engine.sql.Identifiers;
 import io.prodscript.engine.execution.RunSession;
 import io.prodscript.engine.plan.StatementKind;
 import java.sql.SQLException;
@@ -68,8 +69,8 @@ final class ConflictCheck {
                     continue;
                 }
                 String refers = java.util.stream.IntStream.range(0, key.columns().size())
-                        .mapToObj(k -> "referring." + Sql.quote(key.columns().get(k)) + " = parent."
-                                + Sql.quote(key.referencedColumns().get(k)))
+                        .mapToObj(k -> "referring." + Identifiers.quote(key.columns().get(k)) + " = parent."
+                                + Identifiers.quote(key.referencedColumns().get(k)))
                         .collect(java.util.stream.Collectors.joining(" AND "));
                 long rows = Long.parseLong(session.firstRow("SELECT count(*) FROM " + key.table() + " AS referring"
                         + " WHERE referring.xmin <> " + runXid + " AND EXISTS (SELECT 1 FROM " + entry.table() + " AS parent"

@@ -1,5 +1,6 @@
 package io.prodscript.engine.rescue;
 
+import io.prodscript.engine.sql.Identifiers;
 import io.prodscript.engine.script.ScriptReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -39,7 +40,7 @@ final class RescueTableNames {
 
     /** A schema name as SQL writes it: bare when it is a plain lower-case name, quoted otherwise. */
     static String quoted(String schema) {
-        return PLAIN_NAME.matcher(schema).matches() ? schema : Sql.quote(schema);
+        return PLAIN_NAME.matcher(schema).matches() ? schema : Identifiers.quote(schema);
     }
 
     /**

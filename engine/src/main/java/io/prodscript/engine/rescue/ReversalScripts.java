@@ -1,5 +1,6 @@
 package io.prodscript.engine.rescue;
 
+import io.prodscript.engine.sql.Identifiers;
 import io.prodscript.engine.Refusal;
 import io.prodscript.engine.containment.Containment;
 import io.prodscript.engine.containment.FiringTrigger;
@@ -151,16 +152,16 @@ public final class ReversalScripts {
         String saved = entry.rescueTable();
         return switch (entry.kind()) {
             case UPDATE -> restored.isEmpty() ? Optional.empty() : Optional.of("UPDATE " + entry.table() + " AS live SET "
-                    + String.join(", ", restored.stream().map(c -> Sql.quote(c) + " = saved." + Sql.quote(c)).toList())
+                    + String.join(", ", restored.stream().map(c -> Identifiers.quote(c) + " = saved." + Identifiers.quote(c)).toList())
                     + "\n  FROM " + (severalStatements ? "(SELECT DISTINCT ON (" + Sql.columns(keys) + ") * FROM " + saved
-                    + " ORDER BY " + Sql.columns(keys) + ", " + Sql.quote(RescueTableNames.STATEMENT_COLUMN) + ")" : saved)
+                    + " ORDER BY " + Sql.columns(keys) + ", " + Identifiers.quote(RescueTableNames.STATEMENT_COLUMN) + ")" : saved)
                     + " AS saved WHERE " + Sql.sameKey("live", "saved", keys));
             // OVERRIDING SYSTEM VALUE puts back identity values as they were; ON CONFLICT lets a forced reversal
             // overwrite a row that was created again under the same key after the run.
             case DELETE -> Optional.of("INSERT INTO " + entry.table() + " (" + Sql.columns(writable) + ") OVERRIDING SYSTEM VALUE"
                     + "\n  SELECT " + Sql.columns(writable) + " FROM " + saved
                     + "\n  ON CONFLICT (" + Sql.columns(keys) + ") DO " + (values.isEmpty() ? "NOTHING" : "UPDATE SET "
-                    + String.join(", ", values.stream().map(c -> Sql.quote(c) + " = EXCLUDED." + Sql.quote(c)).toList())));
+                    + String.join(", ", values.stream().map(c -> Identifiers.quote(c) + " = EXCLUDED." + Identifiers.quote(c)).toList())));
             case INSERT -> Optional.of("DELETE FROM " + entry.table() + " AS live USING " + saved + " AS saved WHERE "
                     + Sql.sameKey("live", "saved", keys));
             default -> throw new IllegalStateException(entry.kind() + " is never saved");

@@ -1,5 +1,6 @@
 package io.prodscript.engine.rescue;
 
+import io.prodscript.engine.sql.Identifiers;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -14,19 +15,14 @@ final class Sql {
     private Sql() {
     }
 
-    /** A quoted identifier; always safe, whatever the name contains. */
-    static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
     /** {@code "a", "b"}. */
     static String columns(List<String> names) {
-        return names.stream().map(Sql::quote).collect(Collectors.joining(", "));
+        return names.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
     }
 
     /** {@code left."a" = right."a" AND left."b" = right."b"}: the rows of two tables that share a key. */
     static String sameKey(String left, String right, List<String> keyColumns) {
-        return keyColumns.stream().map(k -> left + "." + quote(k) + " = " + right + "." + quote(k))
+        return keyColumns.stream().map(k -> left + "." + Identifiers.quote(k) + " = " + right + "." + Identifiers.quote(k))
                 .collect(Collectors.joining(" AND "));
     }
 

@@ -122,7 +122,7 @@ public record SqlStatement(int line, String text, List<Token> tokens) {
         for (int i = index; i <= last; i += 2) {
             Token part = tokens.get(i);
             name.append(i == index ? "" : ".").append(part.kind() == Token.Kind.QUOTED
-                    ? '"' + part.text().replace("\"", "\"\"") + '"'
+                    ? Identifiers.quote(part.text())
                     : text.substring(part.offset(), part.end()));
         }
         return name.toString();
