@@ -152,9 +152,12 @@ class StatementRoundsTest {
             connection.setAutoCommit(false);
             set.execute("SET LOCAL statement_timeout = '1s'");
             // Eight statements of 150 ms each: the round takes 1.2 s, each statement far under its 1 s even on a loaded
-            // machine (PostgreSQL stops the timer as each Execute completes; the next message starts a fresh one).
+            // machine (PostgreSQL stops the timer as each Execute completes; the next message starts a fresh one). The
+            // sleep is an init plan, run once per statement whatever plan the UPDATE gets: as a condition beside
+            // "id = n" it ran once per row scanned whenever the planner chose a sequential scan, so one statement alone
+            // could outlast the timeout.
             StatementPipeline.Answers answers = StatementPipeline.send(connection, IntStream.rangeClosed(1, 8)
-                    .mapToObj(n -> "UPDATE items SET qty = qty - 1 WHERE id = " + n + " AND pg_sleep(0.15) IS NOT NULL").toList());
+                    .mapToObj(n -> "UPDATE items SET qty = qty - 1 WHERE id = (SELECT " + n + " FROM pg_sleep(0.15))").toList());
             assertNull(answers.failure());
             assertEquals(8, answers.answered());
             connection.rollback();
