@@ -50,10 +50,12 @@ final class CopyFirstText {
      * @param line      its line, for messages
      * @param reference how it refers to its target (alias or table name)
      * @param statement the statement's number, selected after {@code <reference>.*} as the rescue table's statement
-     *                  column, so the query can also create the rescue table ({@code CREATE TABLE … AS})
+     *                  column when the query fills a rescue table that has that column; null for {@code <reference>.*}
+     *                  alone, when the query creates the rescue table ({@code CREATE TABLE … AS}), which gets the column
+     *                  afterwards ({@link CaptureSql#addStatementColumn})
      * @throws Refusal when the pieces cannot be cut from the text exactly
      */
-    static String rowsToChange(String text, int line, String reference, int statement) {
+    static String rowsToChange(String text, int line, String reference, Integer statement) {
         // The statement's own text, not its shape: the pieces cut from the text must mean exactly this tree.
         Statement parsed = SqlParser.parseCopy(text);
         if (parsed == null) {
@@ -71,7 +73,7 @@ final class CopyFirstText {
             boundaries.add(WHERE);
         }
         Cutter cutter = new Cutter(text, line, parsed instanceof Update, shape, reference,
-                ", " + statement + " AS " + RescueTableNames.STATEMENT_COLUMN, expected, boundaries);
+                statement == null ? "" : ", " + statement + " AS " + RescueTableNames.STATEMENT_COLUMN, expected, boundaries);
         return cutter.cut(new ArrayList<>(), 0)
                 .orElseThrow(() -> new Refusal("rescue cannot cut this statement's condition from its text exactly, so"
                         + " it cannot copy the rows it will change first; simplify the statement (or run it on"
@@ -126,17 +128,18 @@ final class CopyFirstText {
     }
 
     /** The query built from the parse tree: the reference for what the cut pieces must mean. */
-    private static String build(Statement parsed, Pieces shape, String reference, int statement) {
+    private static String build(Statement parsed, Pieces shape, String reference, Integer statement) {
         Expression condition = shape.condition();
         if (shape.list() != null) {
             PlainSelect joined = new PlainSelect().addSelectItems(new LongValue(1)).withFromItem(shape.list())
                     .withJoins(shape.joins()).withWhere(condition == null ? new BooleanValue(true) : condition);
             condition = new ExistsExpression().withRightExpression(new ParenthesedSelect().withSelect(joined));
         }
-        PlainSelect copy = new PlainSelect()
-                .addSelectItems(new AllTableColumns(new Table(reference)))
-                .addSelectItem(new LongValue(statement), new Alias(RescueTableNames.STATEMENT_COLUMN, true))
+        PlainSelect copy = new PlainSelect().addSelectItems(new AllTableColumns(new Table(reference)))
                 .withFromItem(shape.target()).withWhere(condition);
+        if (statement != null) {
+            copy.addSelectItem(new LongValue(statement), new Alias(RescueTableNames.STATEMENT_COLUMN, true));
+        }
         copy.setWithItemsList(parsed instanceof Update u ? u.getWithItemsList() : ((Delete) parsed).getWithItemsList());
         // Printed and parsed again, so it compares with the candidates' trees printed the same way.
         Statement reparsed = SqlParser.parseCopy(copy.toString());

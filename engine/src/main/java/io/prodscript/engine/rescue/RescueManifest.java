@@ -72,7 +72,8 @@ public record RescueManifest(int manifestVersion, String runId, String scriptPat
      * @param keyColumns   the columns identifying a row, or null
      * @param rowsCaptured how many rows the rescue table holds, or null
      * @param minKey       the smallest saved key, only for a one-column integer key (a surrogate key says nothing
-     *                     about a row); null otherwise
+     *                     about a row) and when the run read it or its rescue table holds at most
+     *                     {@link RunCapture#KEY_RANGE_PASS_LIMIT} rows; null otherwise
      * @param maxKey       the largest saved key, likewise
      * @param expiresAt    when cleanup may drop the rescue table, or null
      * @param assignedColumns for an UPDATE (or a foreign key's SET NULL / SET DEFAULT), the columns it assigned: the

@@ -62,6 +62,10 @@ class DeleteCaptureTest {
         assertEquals(rescue.single(COLUMNS.formatted("parcels")) + ", prodscript_statement integer",
                 rescue.single(COLUMNS.formatted(table)));
         assertEquals("1", rescue.single("SELECT string_agg(DISTINCT prodscript_statement::text, ',') FROM " + table));
+        // NOT NULL, no default left for a later statement to fall back on, and its value kept once in the catalog for
+        // the copied rows rather than written into each of them.
+        assertEquals("true false true", rescue.single("SELECT attnotnull || ' ' || atthasdef || ' ' || atthasmissing"
+                + " FROM pg_attribute WHERE attrelid = CAST('" + table + "' AS regclass) AND attname = 'prodscript_statement'"));
         assertEquals("true", rescue.single("SELECT relrowsecurity::text FROM pg_class WHERE oid = CAST('" + table + "' AS regclass)"));
         assertEquals("0", rescue.single("SELECT count(*) FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a"
                 + " WHERE c.oid = CAST('" + table + "' AS regclass) AND a.grantee <> c.relowner"));

@@ -16,6 +16,8 @@ import io.prodscript.engine.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The manifest says where everything was saved and holds no row data: key bounds only for integer surrogate keys. */
 class ManifestTest {
@@ -86,5 +88,38 @@ class ManifestTest {
         assertFalse(statements.get(0).has("minKey"));
         assertEquals("3", statements.get(1).get("minKey").asText());
         assertEquals("7", statements.get(1).get("maxKey").asText());
+    }
+
+    /**
+     * A key range read by a pass of its own over the saved rows is given only up to {@link RunCapture#KEY_RANGE_PASS_LIMIT}
+     * rows in the rescue table, counting every statement saving into it; an UPDATE copied first gives it at any size,
+     * since proving its keys reads them anyway.
+     */
+    @ParameterizedTest
+    @EnumSource(CaptureMethod.class)
+    void aKeyRangeThatWouldCostAPassOverManyRowsIsLeftOut(CaptureMethod method) throws Exception {
+        long limit = RunCapture.KEY_RANGE_PASS_LIMIT;
+        TestDatabase db = TestDatabase.create();
+        db.execute("CREATE TABLE orders (id bigint PRIMARY KEY, note text); CREATE TABLE lines (id int PRIMARY KEY);"
+                + " INSERT INTO orders SELECT g, 'n' FROM generate_series(1, " + (3 * limit) + ") g;"
+                + " INSERT INTO lines SELECT g FROM generate_series(1, " + (3 * limit) + ") g;");
+        RunResult run = new Rescue(db, method).commit("DELETE FROM orders WHERE id <= " + limit + ";\n"
+                + "DELETE FROM lines WHERE id <= " + limit + ";\n"
+                + "DELETE FROM lines WHERE id = " + (limit + 1) + ";\n"
+                + "UPDATE orders SET note = 'm' WHERE id > " + limit + ";\n");
+        String manifest = new Rescue(db).engine().manifest(Scripts.target(db), Scripts.credentials(), run.runId()).orElseThrow();
+        JsonNode statements = Json.mapper().readTree(manifest).get("statements");
+        assertEquals("1 " + limit, statements.get(0).get("minKey").asText() + " " + statements.get(0).get("maxKey").asText(),
+                "a table of exactly the limit still gets its range");
+        assertFalse(statements.get(1).has("minKey") || statements.get(2).has("minKey"),
+                "two statements together save one row more than the limit into one table");
+        assertEquals(limit, statements.get(1).get("rowsCaptured").asLong());
+        boolean copiedFirst = method == CaptureMethod.COPY_FIRST
+                || Integer.parseInt(new Rescue(db).single("SHOW server_version_num")) < 180000;
+        assertEquals(copiedFirst, statements.get(3).has("minKey"), manifest);
+        if (copiedFirst) {
+            assertEquals((limit + 1) + " " + (3 * limit),
+                    statements.get(3).get("minKey").asText() + " " + statements.get(3).get("maxKey").asText());
+        }
     }
 }
