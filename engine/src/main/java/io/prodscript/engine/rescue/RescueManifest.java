@@ -55,11 +55,6 @@ public record RescueManifest(int manifestVersion, String runId, String scriptPat
         return statements.stream().filter(e -> e.saved() && seen.add(e.rescueTable())).toList();
     }
 
-    /** How many statements saved into the given rescue table. */
-    long statementsSavingInto(String rescueTable) {
-        return statements.stream().filter(e -> rescueTable.equals(e.rescueTable())).count();
-    }
-
     /**
      * One statement of the run.
      *

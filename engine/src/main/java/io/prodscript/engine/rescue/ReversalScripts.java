@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -21,7 +22,8 @@ import org.jdbi.v3.core.Handle;
 /**
  * Writes the reversal of a committed run as an ordinary script, {@code reversal-of-<run id>.sql}, that is planned,
  * approved, rehearsed and run like any other. It is generated from the database alone: the ledger's manifest and the
- * rescue tables. Each rescue table is undone by one statement, in reverse order of the statements that filled them:
+ * rescue tables. Each rescue table is undone by one statement (UPDATEs under a row-by-row unique check: one per
+ * statement), in reverse order of the statements that filled them:
  * the rows an UPDATE changed get their old values back by key, the rows a DELETE removed are inserted again, the rows
  * an INSERT added are deleted. A run whose script had its own
  * {@code -- @revert} section is reversed by that section instead.
@@ -113,8 +115,11 @@ public final class ReversalScripts {
             if (entry.kind() != StatementKind.INSERT) {
                 requireSameShape(catalog, entry, columns, manifest.runId());
             }
-            undo(entry, columns, manifest.statementsSavingInto(entry.rescueTable()) > 1, assigned(manifest, entry))
-                    .ifPresent(statements::add);
+            if (entry.kind() == StatementKind.UPDATE) {
+                statements.addAll(undoUpdates(manifest, entry, columns, restored -> catalog.checksRowByRow(table.oid(), restored)));
+            } else {
+                statements.add(undo(entry, columns));
+            }
         }
         return statements;
     }
@@ -132,52 +137,83 @@ public final class ReversalScripts {
     }
 
     /**
-     * Undoes what the statements saving into one rescue table did, in one statement.
+     * Puts back the rows the UPDATEs saving into one rescue table changed: in one UPDATE from each row's oldest copy
+     * (lowest statement number), which holds its values before the run. When several statements saved into it and
+     * the columns put back are under a constraint PostgreSQL checks row by row ({@link TableCatalog#checksRowByRow}),
+     * one UPDATE per statement instead, last first: a run that swapped unique values through a temporary one (A→tmp,
+     * B→A, tmp→B) passed each check one statement at a time, and its reversal passes the same states backwards, where
+     * one UPDATE would meet a value still held by a row it has not reached yet.
      *
-     * @param severalStatements whether more than one statement saved into it; for UPDATEs a row may then be saved
-     *                          more than once, and its oldest copy (lowest statement number) holds the original values
-     * @param assigned          for UPDATEs, the columns they assigned, or null when unknown (then every column): only
-     *                          these are put back, so a forced reversal leaves columns the run never touched alone
+     * <p>Only the columns the statements assigned are put back, so a forced reversal leaves columns the run never
+     * touched alone; every column when a statement does not say (then not identity columns PostgreSQL lets no UPDATE
+     * write).
      */
-    private static Optional<String> undo(RescueManifest.Entry entry, List<TableCatalog.CatalogColumn> columns,
-                                         boolean severalStatements, Set<String> assigned) {
+    private static List<String> undoUpdates(RescueManifest manifest, RescueManifest.Entry entry,
+                                            List<TableCatalog.CatalogColumn> columns, Predicate<List<String>> checkedRowByRow) {
+        String saved = entry.rescueTable();
+        List<RescueManifest.Entry> savers = manifest.statements().stream().filter(e -> saved.equals(e.rescueTable())).toList();
+        List<String> restored = restored(entry, columns, assigned(savers));
+        if (restored.isEmpty()) {
+            return List.of();
+        }
+        String statementColumn = Identifiers.quote(RescueTableNames.STATEMENT_COLUMN);
+        if (savers.size() == 1 || !checkedRowByRow.test(restored)) {
+            String keys = Sql.columns(entry.keyColumns());
+            return List.of(restore(entry, restored, savers.size() == 1 ? saved
+                    : "(SELECT DISTINCT ON (" + keys + ") * FROM " + saved + " ORDER BY " + keys + ", " + statementColumn + ")"));
+        }
+        List<String> statements = new ArrayList<>();
+        for (int i = savers.size() - 1; i >= 0; i--) {
+            RescueManifest.Entry saver = savers.get(i);
+            List<String> own = restored(entry, columns, saver.assignedColumns() == null ? null : Set.copyOf(saver.assignedColumns()));
+            if (!own.isEmpty()) {
+                statements.add(restore(entry, own, "(SELECT * FROM " + saved + " WHERE " + statementColumn + " = " + saver.number() + ")"));
+            }
+        }
+        return statements;
+    }
+
+    /** The columns an UPDATE reversal puts back: those assigned, or (null) every column an UPDATE may write. */
+    private static List<String> restored(RescueManifest.Entry entry, List<TableCatalog.CatalogColumn> columns, Set<String> assigned) {
+        return columns.stream().filter(c -> !c.generated() && !entry.keyColumns().contains(c.name()))
+                .filter(c -> assigned == null ? !c.identityAlways() : assigned.contains(c.name()))
+                .map(TableCatalog.CatalogColumn::name).toList();
+    }
+
+    /** {@code UPDATE <table> AS live SET <columns> = saved.<columns> FROM <rows> AS saved WHERE <same key>}. */
+    private static String restore(RescueManifest.Entry entry, List<String> restored, String rows) {
+        return "UPDATE " + entry.table() + " AS live SET "
+                + String.join(", ", restored.stream().map(c -> Identifiers.quote(c) + " = saved." + Identifiers.quote(c)).toList())
+                + "\n  FROM " + rows + " AS saved WHERE " + Sql.sameKey("live", "saved", entry.keyColumns());
+    }
+
+    /** Undoes what the DELETEs or INSERTs saving into one rescue table did, in one statement. */
+    private static String undo(RescueManifest.Entry entry, List<TableCatalog.CatalogColumn> columns) {
         List<String> keys = entry.keyColumns();
         List<String> writable = columns.stream().filter(c -> !c.generated()).map(TableCatalog.CatalogColumn::name).toList();
         List<String> values = writable.stream().filter(c -> !keys.contains(c)).toList();
-        // Without assigned columns every column is put back, except identity columns PostgreSQL lets no UPDATE write.
-        List<String> alwaysIdentity = columns.stream().filter(TableCatalog.CatalogColumn::identityAlways)
-                .map(TableCatalog.CatalogColumn::name).toList();
-        List<String> restored = assigned == null ? values.stream().filter(c -> !alwaysIdentity.contains(c)).toList()
-                : values.stream().filter(assigned::contains).toList();
         String saved = entry.rescueTable();
         return switch (entry.kind()) {
-            case UPDATE -> restored.isEmpty() ? Optional.empty() : Optional.of("UPDATE " + entry.table() + " AS live SET "
-                    + String.join(", ", restored.stream().map(c -> Identifiers.quote(c) + " = saved." + Identifiers.quote(c)).toList())
-                    + "\n  FROM " + (severalStatements ? "(SELECT DISTINCT ON (" + Sql.columns(keys) + ") * FROM " + saved
-                    + " ORDER BY " + Sql.columns(keys) + ", " + Identifiers.quote(RescueTableNames.STATEMENT_COLUMN) + ")" : saved)
-                    + " AS saved WHERE " + Sql.sameKey("live", "saved", keys));
             // OVERRIDING SYSTEM VALUE puts back identity values as they were; ON CONFLICT lets a forced reversal
             // overwrite a row that was created again under the same key after the run.
-            case DELETE -> Optional.of("INSERT INTO " + entry.table() + " (" + Sql.columns(writable) + ") OVERRIDING SYSTEM VALUE"
+            case DELETE -> "INSERT INTO " + entry.table() + " (" + Sql.columns(writable) + ") OVERRIDING SYSTEM VALUE"
                     + "\n  SELECT " + Sql.columns(writable) + " FROM " + saved
                     + "\n  ON CONFLICT (" + Sql.columns(keys) + ") DO " + (values.isEmpty() ? "NOTHING" : "UPDATE SET "
-                    + String.join(", ", values.stream().map(c -> Identifiers.quote(c) + " = EXCLUDED." + Identifiers.quote(c)).toList())));
-            case INSERT -> Optional.of("DELETE FROM " + entry.table() + " AS live USING " + saved + " AS saved WHERE "
-                    + Sql.sameKey("live", "saved", keys));
-            default -> throw new IllegalStateException(entry.kind() + " is never saved");
+                    + String.join(", ", values.stream().map(c -> Identifiers.quote(c) + " = EXCLUDED." + Identifiers.quote(c)).toList()));
+            case INSERT -> "DELETE FROM " + entry.table() + " AS live USING " + saved + " AS saved WHERE "
+                    + Sql.sameKey("live", "saved", keys);
+            default -> throw new IllegalStateException(entry.kind() + " is not undone by one statement");
         };
     }
 
-    /** The columns the UPDATEs saving into an entry's rescue table assigned; null when one of them does not say. */
-    private static Set<String> assigned(RescueManifest manifest, RescueManifest.Entry entry) {
+    /** The columns the UPDATEs saving into one rescue table assigned, together; null when one of them does not say. */
+    private static Set<String> assigned(List<RescueManifest.Entry> savers) {
         Set<String> columns = new HashSet<>();
-        for (RescueManifest.Entry saver : manifest.statements()) {
-            if (entry.rescueTable().equals(saver.rescueTable())) {
-                if (saver.assignedColumns() == null) {
-                    return null;
-                }
-                columns.addAll(saver.assignedColumns());
+        for (RescueManifest.Entry saver : savers) {
+            if (saver.assignedColumns() == null) {
+                return null;
             }
+            columns.addAll(saver.assignedColumns());
         }
         return columns;
     }

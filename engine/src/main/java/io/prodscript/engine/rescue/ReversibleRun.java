@@ -18,7 +18,8 @@ record ReversibleRun(RescueManifest manifest, String revertSql) {
 
     /**
      * @throws Refusal when the run is unknown, did not commit, was already reverted, ran without rescue or without a
-     *                 way back, or (for a generated reversal) its rescue tables are gone
+     *                 way back, or (for a generated reversal) its rescue tables are gone or belong to another
+     *                 login
      */
     static ReversibleRun load(Handle handle, String runId) {
         LedgerEntry run = new Ledger(handle).find(runId)
@@ -48,11 +49,20 @@ record ReversibleRun(RescueManifest manifest, String revertSql) {
                 throw new Refusal("run " + runId + " can no longer be reversed: its rescue tables expired on "
                         + table.expiresAt() + " and cleanup dropped them on " + table.droppedAt());
             }
-            boolean exists = handle.createQuery("SELECT to_regclass(:name) IS NOT NULL").bind("name", table.name())
-                    .mapTo(Boolean.class).one();
-            if (!exists) {
+            // Only the login whose run created a rescue table (or a member of its role) may read it: it holds
+            // production rows. Another login is told whose it is instead of meeting "permission denied" midway.
+            Optional<String> unreadableOwner = handle.createQuery("""
+                            SELECT CASE WHEN has_table_privilege(c.oid, 'SELECT') THEN '' ELSE pg_get_userbyid(c.relowner) END
+                              FROM pg_class c WHERE c.oid = to_regclass(:name)""")
+                    .bind("name", table.name()).mapTo(String.class).findOne();
+            if (unreadableOwner.isEmpty()) {
                 throw new Refusal("run " + runId + " can no longer be reversed: its rescue table " + table.name()
                         + " no longer exists (dropped outside the engine)");
+            }
+            if (!unreadableOwner.get().isEmpty()) {
+                throw new Refusal("run " + runId + " saved its rows in " + table.name() + ", which only login "
+                        + unreadableOwner.get() + " (the login that ran it) and members of its role may read; generate"
+                        + " and run the reversal as that login");
             }
         }
     }

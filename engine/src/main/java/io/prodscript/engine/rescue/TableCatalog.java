@@ -2,6 +2,7 @@ package io.prodscript.engine.rescue;
 
 import io.prodscript.engine.plan.StatementKind;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +41,25 @@ final class TableCatalog {
      */
     List<List<String>> uniqueKeys(long oid) {
         return uniqueIndexes(oid, false);
+    }
+
+    /**
+     * Whether a unique index or exclusion constraint of the table that is not DEFERRABLE covers any of the columns:
+     * PostgreSQL checks those for each row as a statement writes it, not when the statement ends, so one UPDATE that
+     * swaps such values between rows fails although its end state would pass. An index over an expression or with a
+     * condition counts whatever its columns.
+     */
+    boolean checksRowByRow(long oid, Collection<String> columns) {
+        return handle.createQuery("""
+                        SELECT EXISTS (SELECT 1 FROM pg_index i
+                                        WHERE i.indrelid = :oid AND (i.indisunique OR i.indisexclusion) AND i.indimmediate
+                                          AND (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL
+                                               OR EXISTS (SELECT 1 FROM pg_attribute a
+                                                           WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])
+                                                             AND a.attname = ANY (CAST(:columns AS text[])))))""")
+                .bind("oid", oid)
+                .bindArray("columns", String.class, columns.toArray(String[]::new))
+                .mapTo(Boolean.class).one();
     }
 
     /** Unique indexes' key columns (INCLUDE columns left out); {@code identifying}: only {@link #keys}' kind. */

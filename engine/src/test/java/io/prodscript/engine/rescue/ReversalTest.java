@@ -146,6 +146,32 @@ class ReversalTest {
         assertEquals(before, contents());
     }
 
+    /**
+     * Values swapped through a temporary one under a unique constraint PostgreSQL checks row by row come back one
+     * statement at a time, last first; under a DEFERRABLE one (checked when the statement ends), or when the unique
+     * column is not among those put back, one UPDATE still does it.
+     */
+    @Test
+    void swappedUniqueValuesComeBackStatementByStatementOnlyWhereTheCheckIsRowByRow() throws Exception {
+        db.execute("CREATE TABLE products (id int PRIMARY KEY, code text NOT NULL UNIQUE, label text NOT NULL UNIQUE,"
+                + " shelf text NOT NULL, CONSTRAINT shelf_once UNIQUE (shelf) DEFERRABLE);"
+                + " INSERT INTO products VALUES (1, 'A', 'one', 'S1'), (2, 'B', 'two', 'S2');");
+        String start = contents();
+        String swap = "UPDATE products SET %1$s = 'tmp' WHERE id = 1;\nUPDATE products SET %1$s = '%2$s' WHERE id = 2;\n"
+                + "UPDATE products SET %1$s = '%3$s' WHERE id = 1;\n";
+        RunResult codes = rescue.commit(swap.formatted("code", "A", "B"));
+        Plan undoCodes = rescue.reversal(codes.runId());
+        assertEquals(List.of("UTILITY", "UPDATE", "UPDATE", "UPDATE"), undoCodes.statements().stream().map(s -> s.kind().name()).toList());
+        assertTrue(undoCodes.statements().get(1).sql().contains("= 3)"), undoCodes.statements().get(1).sql());
+        assertEquals(RunStatus.COMMITTED, rescue.reverse(codes.runId(), Mode.RUN, false).status());
+        assertEquals(start, contents());
+
+        RunResult shelves = rescue.commit(swap.formatted("shelf", "S1", "S2"));
+        assertEquals(2, rescue.reversal(shelves.runId()).statements().size(), "a deferrable check waits for the statement's end");
+        assertEquals(RunStatus.COMMITTED, rescue.reverse(shelves.runId(), Mode.RUN, false).status());
+        assertEquals(start, contents());
+    }
+
     @Test
     void aScriptsOwnRevertSectionIsItsReversal() throws Exception {
         RunResult run = rescue.commit("UPDATE accounts SET status = 'x' WHERE id = 1;\n-- @revert\nUPDATE accounts SET status = 'active' WHERE id = 1;\n");
