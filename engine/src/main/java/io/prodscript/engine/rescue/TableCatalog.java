@@ -47,12 +47,15 @@ final class TableCatalog {
      * Whether a unique index or exclusion constraint of the table that is not DEFERRABLE covers any of the columns:
      * PostgreSQL checks those for each row as a statement writes it, not when the statement ends, so one UPDATE that
      * swaps such values between rows fails although its end state would pass. An index over an expression or with a
-     * condition counts whatever its columns.
+     * condition counts whatever its columns; the indexes a partition of a partitioned table has on its own count as
+     * the table's.
      */
     boolean checksRowByRow(long oid, Collection<String> columns) {
         return handle.createQuery("""
                         SELECT EXISTS (SELECT 1 FROM pg_index i
-                                        WHERE i.indrelid = :oid AND (i.indisunique OR i.indisexclusion) AND i.indimmediate
+                                        WHERE (i.indrelid = :oid
+                                               OR i.indrelid IN (SELECT relid FROM pg_partition_tree(CAST(CAST(:oid AS oid) AS regclass))))
+                                          AND (i.indisunique OR i.indisexclusion) AND i.indimmediate
                                           AND (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL
                                                OR EXISTS (SELECT 1 FROM pg_attribute a
                                                            WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])

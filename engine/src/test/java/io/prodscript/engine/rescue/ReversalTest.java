@@ -173,6 +173,19 @@ class ReversalTest {
     }
 
     @Test
+    void aUniqueIndexOfOnePartitionAlsoPutsASwapBackStatementByStatement() throws Exception {
+        db.execute("CREATE TABLE tags (region text NOT NULL, id int NOT NULL, code text NOT NULL, PRIMARY KEY (region, id))"
+                + " PARTITION BY LIST (region); CREATE TABLE tags_eu PARTITION OF tags FOR VALUES IN ('eu');"
+                + " CREATE UNIQUE INDEX tags_eu_code ON tags_eu (code); INSERT INTO tags VALUES ('eu', 1, 'A'), ('eu', 2, 'B');");
+        String start = contents();
+        RunResult run = rescue.commit("UPDATE tags SET code = 'tmp' WHERE region = 'eu' AND id = 1;\n"
+                + "UPDATE tags SET code = 'A' WHERE region = 'eu' AND id = 2;\nUPDATE tags SET code = 'B' WHERE region = 'eu' AND id = 1;\n");
+        RunResult undone = rescue.reverse(run.runId(), Mode.RUN, false);
+        assertEquals(RunStatus.COMMITTED, undone.status(), () -> String.valueOf(undone.failure()));
+        assertEquals(start, contents());
+    }
+
+    @Test
     void aScriptsOwnRevertSectionIsItsReversal() throws Exception {
         RunResult run = rescue.commit("UPDATE accounts SET status = 'x' WHERE id = 1;\n-- @revert\nUPDATE accounts SET status = 'active' WHERE id = 1;\n");
         assertEquals("script", run.rescue().reversal());
