@@ -16,18 +16,17 @@ final class CaptureSql {
     }
 
     /**
-     * Creates the rescue table: for UPDATE and DELETE a table like the source (same columns and types; no
-     * constraints, defaults or generated expressions, so saved rows are stored exactly as they were); for INSERT a
-     * table of the key columns alone. Either way a last column tells which statement saved the row.
+     * Creates the rescue table that a statement saved in one pass fills first: for UPDATE and DELETE a table like the
+     * source (same columns and types; no constraints, defaults or generated expressions, so saved rows are stored
+     * exactly as they were); for INSERT a table of the key columns alone. The statement column is added once the
+     * statement's rows are in ({@link #addStatementColumn}).
      */
     static String createTable(PlannedCapture capture) {
-        String statement = Identifiers.quote(RescueTableNames.STATEMENT_COLUMN);
         if (capture.kind() == StatementKind.INSERT) {
             return "CREATE TABLE " + capture.qualifiedRescueTable() + " AS SELECT " + Sql.columns(capture.keyColumns())
-                    + ", 0 AS " + statement + " FROM " + capture.table().qualified() + " WITH NO DATA";
+                    + " FROM " + capture.table().qualified() + " WITH NO DATA";
         }
-        return "CREATE TABLE " + capture.qualifiedRescueTable() + " (LIKE " + capture.table().qualified() + ", "
-                + statement + " integer NOT NULL)";
+        return "CREATE TABLE " + capture.qualifiedRescueTable() + " (LIKE " + capture.table().qualified() + ")";
     }
 
     /**
@@ -50,8 +49,10 @@ final class CaptureSql {
             case INSERT -> "RETURNING " + Sql.columns(capture.keyColumns());
             default -> throw new IllegalArgumentException(capture.kind() + " is not captured");
         };
+        // The statement that creates the table saves its rows without the statement column, added after them.
         return "WITH " + CHANGED + " AS (\n" + capture.write().textWithoutReturning() + "\n" + returning + "\n)\n"
-                + "INSERT INTO " + capture.qualifiedRescueTable() + " SELECT *, " + capture.number() + " FROM " + CHANGED;
+                + "INSERT INTO " + capture.qualifiedRescueTable() + " SELECT *" + (capture.createsTable() ? "" : ", " + capture.number())
+                + " FROM " + CHANGED;
     }
 
     /**
@@ -81,12 +82,13 @@ final class CaptureSql {
     }
 
     /**
-     * Gives a rescue table that {@link #copyFirst} created its statement column, saying the statement's number for
-     * every row copied. Added with a constant default, the column costs no write: PostgreSQL (11 and later) keeps the
-     * value once in the catalog for the rows already there instead of rewriting them, so the copy stays as large as
-     * a backup made by hand (a column selected into the copy made every row of a narrow table up to 8 bytes wider:
-     * measured 15 % on the benchmark's DELETE). The default is dropped at once, so a later statement saving into the
-     * same table must name its number.
+     * Gives a rescue table its statement column once the statement that created it ({@link #copyFirst},
+     * {@link #createTable}) saved its rows, saying that statement's number for each of them. Added with a constant
+     * default, the column costs no write: PostgreSQL (11 and later) keeps the value once in the catalog for the rows
+     * already there instead of writing it into each, so the copy stays as large as a backup made by hand (written
+     * into every row, it made each row of the benchmark's narrow table 8 bytes wider: 12 % of its DELETE's time, 3 %
+     * of its UPDATE's). The default is dropped at once, so a later statement saving into the same table must name its
+     * number.
      */
     static String addStatementColumn(PlannedCapture capture) {
         String table = capture.qualifiedRescueTable();

@@ -149,17 +149,20 @@ final class RunCapture {
         String copy = copies.get(capture.number());
         if (copy == null) {
             if (capture.createsTable()) {
-                create(handle, capture.qualifiedRescueTable(), CaptureSql.createTable(capture), capture, null);
+                Sql.execute(handle, CaptureSql.createTable(capture));
             }
             // The same SQL sentTogether gives for a statement whose table an earlier statement created.
             long rows = session.execute(CaptureSql.singlePass(capture));
+            if (capture.createsTable()) {
+                completeNewTable(handle, capture);
+            }
             savedInOnePass(capture, rows);
             return rows;
         }
         // A copy that creates its rescue table (CREATE TABLE … AS) counts the rows it copied like an INSERT.
         long copied = session.execute(copy);
         if (capture.createsTable()) {
-            completeCopiedTable(handle, capture);
+            completeNewTable(handle, capture);
         }
         List<Long> reached = new ArrayList<>();
         for (CascadeCapture cascade : capture.cascades()) {
@@ -195,7 +198,7 @@ final class RunCapture {
                     + " and the DELETE, so its changes cannot be saved exactly");
         }
         if (capture.createsTable()) {
-            completeCopiedTable(session.handle(), capture);
+            completeNewTable(session.handle(), capture);
         }
         saved.add(new SavedChanges(capture, deleted, List.of(), null));
         return deleted;
@@ -213,21 +216,18 @@ final class RunCapture {
             }
             return 0;
         }
-        create(session.handle(), cascade.qualifiedRescueTable(), CaptureSql.createCascadeTable(cascade), capture, cascade);
+        Sql.execute(session.handle(), CaptureSql.createCascadeTable(cascade));
+        protect(session.handle(), cascade.qualifiedRescueTable(), capture, cascade);
         return session.execute(CaptureSql.saveCascade(cascade, capture.number()));
     }
 
-    /** Gives a rescue table the copy created its statement column, then {@link #protect}s it. */
-    private void completeCopiedTable(Handle handle, PlannedCapture capture) throws SQLException {
+    /**
+     * Completes the rescue table a statement created once its rows are in: gives it its statement column, then
+     * {@link #protect}s it (still inside the run's transaction, where no one else sees it).
+     */
+    private void completeNewTable(Handle handle, PlannedCapture capture) throws SQLException {
         Sql.execute(handle, CaptureSql.addStatementColumn(capture));
         protect(handle, capture.qualifiedRescueTable(), capture, null);
-    }
-
-    /** Creates an empty rescue table, then {@link #protect}s it. */
-    private void create(Handle handle, String rescueTable, String createSql, PlannedCapture capture,
-                        CascadeCapture cascade) throws SQLException {
-        Sql.execute(handle, createSql);
-        protect(handle, rescueTable, capture, cascade);
     }
 
     /**
