@@ -24,12 +24,18 @@ record Workload(String name, String script, String priorBackup, String captureSq
     private static final String PROTECT = "COMMENT ON TABLE " + RESCUE_TABLE + " IS 'prodscript rescue table: rows as they"
             + " were before statement 1, run psql, script bench.sql sha256 0; expires 2099-01-01T00:00:00Z';\n"
             + "REVOKE ALL ON " + RESCUE_TABLE + " FROM PUBLIC;\nALTER TABLE " + RESCUE_TABLE + " ENABLE ROW LEVEL SECURITY;\n";
-    private static final String LIKE = "CREATE TABLE " + RESCUE_TABLE + " (LIKE public.bench, \"prodscript_statement\" integer NOT NULL);\n";
+    private static final String LIKE = "CREATE TABLE " + RESCUE_TABLE + " (LIKE public.bench);\n";
+    /**
+     * What completes the rescue table once the statement that created it saved its rows: the statement column, added
+     * with a constant default (kept in the catalog, not written into the rows) that is dropped at once, and protection.
+     */
+    private static final String COMPLETE = "ALTER TABLE " + RESCUE_TABLE + " ADD COLUMN \"prodscript_statement\" integer NOT NULL DEFAULT 1;\n"
+            + "ALTER TABLE " + RESCUE_TABLE + " ALTER COLUMN \"prodscript_statement\" DROP DEFAULT;\n" + PROTECT;
 
     /** Changes every row with {@code grp = 0}: half the table. PostgreSQL 18 saves its old rows in the same statement. */
     static Workload updateHalf() {
         String update = "UPDATE bench SET v = v + 1, note = 'changed' WHERE grp = 0";
-        return new Workload("UPDATE", update + ";", backup("grp = 0") + update + ";", LIKE + PROTECT + updateCapture(update, 1));
+        return new Workload("UPDATE", update + ";", backup("grp = 0") + update + ";", LIKE + updateCapture(update, 1) + "\n" + COMPLETE);
     }
 
     /**
@@ -41,9 +47,7 @@ record Workload(String name, String script, String priorBackup, String captureSq
     static Workload deleteHalf() {
         String delete = "DELETE FROM bench WHERE grp = 0";
         String capture = "CREATE TABLE " + RESCUE_TABLE + " AS\nSELECT bench.*\nFROM bench\nWHERE grp = 0\n;\n"
-                + delete + ";\n"
-                + "ALTER TABLE " + RESCUE_TABLE + " ADD COLUMN \"prodscript_statement\" integer NOT NULL DEFAULT 1;\n"
-                + "ALTER TABLE " + RESCUE_TABLE + " ALTER COLUMN \"prodscript_statement\" DROP DEFAULT;\n" + PROTECT;
+                + delete + ";\n" + COMPLETE;
         return new Workload("DELETE", delete + ";", backup("grp = 0") + delete + ";", capture);
     }
 
@@ -56,12 +60,12 @@ record Workload(String name, String script, String priorBackup, String captureSq
         IntFunction<String> update = i -> "UPDATE bench SET v = v + 1 WHERE id = " + ids.get(i);
         StringJoiner script = new StringJoiner("\n");
         StringJoiner backup = new StringJoiner("\n", "CREATE TABLE " + BACKUP_TABLE + " AS SELECT * FROM bench WITH NO DATA;\n", "");
-        StringJoiner capture = new StringJoiner("\n", LIKE + PROTECT, "");
+        StringJoiner capture = new StringJoiner("\n", LIKE, "");
         for (int i = 0; i < ids.size(); i++) {
             script.add(update.apply(i) + ";");
             backup.add("INSERT INTO " + BACKUP_TABLE + " SELECT * FROM bench WHERE id = " + ids.get(i) + ";");
             backup.add(update.apply(i) + ";");
-            capture.add(updateCapture(update.apply(i), i + 1));
+            capture.add(updateCapture(update.apply(i), i + 1) + (i == 0 ? "\n" + COMPLETE : ""));
         }
         return new Workload(String.format("%,d single-row UPDATEs", count), script.toString(), backup.toString(), capture.toString());
     }
@@ -75,8 +79,9 @@ record Workload(String name, String script, String priorBackup, String captureSq
         return "CREATE TABLE " + BACKUP_TABLE + " AS SELECT * FROM bench WHERE " + condition + ";\n";
     }
 
+    /** The capture of an UPDATE in one pass; the first statement (which created the table) saves its rows without a number. */
     private static String updateCapture(String update, int statement) {
         return "WITH prodscript_changed AS (\n" + update + "\nRETURNING WITH (OLD AS prodscript_old) prodscript_old.*\n)\n"
-                + "INSERT INTO " + RESCUE_TABLE + " SELECT *, " + statement + " FROM prodscript_changed;";
+                + "INSERT INTO " + RESCUE_TABLE + " SELECT *" + (statement == 1 ? "" : ", " + statement) + " FROM prodscript_changed;";
     }
 }
