@@ -128,9 +128,14 @@ final class TableCatalog {
                                     WHEN row_security_active(c.oid)
                                     THEN 'row-level security applies to this login on table ' || :name || ': saving the rows'
                                         || ' in the statement would apply its SELECT policies too and could change which rows'
-                                        || ' the statement changes' END
+                                        || ' the statement changes'
+                                    WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0
+                                                    AND NOT a.attisdropped AND a.attname = :statementColumn)
+                                    THEN 'table ' || :name || ' has a column named ' || :statementColumn || ', the name of the'
+                                        || ' column in which rescue notes which statement saved a row' END
                           FROM pg_class c WHERE c.oid = :oid""")
                 .bind("oid", table.oid()).bind("name", table.qualified())
+                .bind("statementColumn", RescueTableNames.STATEMENT_COLUMN)
                 .mapTo(String.class).findOne();
     }
 

@@ -114,6 +114,17 @@ class RescueRefusalTest {
         assertTrue(run.failure().reason().contains("table nowhere does not exist"), run.failure().reason());
     }
 
+    @Test
+    void aTableWithAColumnNamedLikeRescuesOwnIsRefusedBeforeAnyStatementRuns() {
+        db.execute("ALTER TABLE accounts ADD COLUMN prodscript_statement int;");
+        String changed = DatabaseContents.digest(db, "public");
+        RunResult run = rescue.run("UPDATE accounts SET status = 'x' WHERE id = 1;", Mode.RUN);
+        assertEquals(RunStatus.REFUSED, run.status());
+        assertTrue(run.failure().reason().contains("table public.accounts has a column named prodscript_statement"),
+                run.failure().reason());
+        assertEquals(changed, DatabaseContents.digest(db, "public"));
+    }
+
     private void assertUnchanged() {
         assertEquals(before, DatabaseContents.digest(db, "public"));
     }
