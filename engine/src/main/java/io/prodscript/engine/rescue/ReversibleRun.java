@@ -50,9 +50,12 @@ record ReversibleRun(RescueManifest manifest, String revertSql) {
                         + table.expiresAt() + " and cleanup dropped them on " + table.droppedAt());
             }
             // Only the login whose run created a rescue table (or a member of its role) may read it: it holds
-            // production rows. Another login is told whose it is instead of meeting "permission denied" midway.
+            // production rows. Another login is told whose it is instead of meeting "permission denied" midway; one
+            // granted SELECT all the same sees no row through the table's row-level security (no policy), and its
+            // reversal would restore nothing, so reading the table is not enough: row security must not apply to it.
             Optional<String> unreadableOwner = handle.createQuery("""
-                            SELECT CASE WHEN has_table_privilege(c.oid, 'SELECT') THEN '' ELSE pg_get_userbyid(c.relowner) END
+                            SELECT CASE WHEN has_table_privilege(c.oid, 'SELECT') AND NOT row_security_active(c.oid) THEN ''
+                                        ELSE pg_get_userbyid(c.relowner) END
                               FROM pg_class c WHERE c.oid = to_regclass(:name)""")
                     .bind("name", table.name()).mapTo(String.class).findOne();
             if (unreadableOwner.isEmpty()) {
