@@ -349,14 +349,7 @@ class BrokenPromisesTest {
 
     /** Fixtures as the runner, sent whole (JDBI's script splitting does not know dollar quotes). */
     private void execute(String sql) {
-        db.jdbi().useHandle(h -> {
-            h.execute("SET ROLE " + TestDatabase.RUNNER);
-            try (java.sql.Statement statement = h.getConnection().createStatement()) {
-                statement.execute(sql);
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        db.executeWhole(sql, true);
     }
 
     // how-a-run-works.md, Exactly once: "Two overlapping runs of a payment script therefore make one payment, never two.
