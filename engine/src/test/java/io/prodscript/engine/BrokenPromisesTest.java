@@ -253,12 +253,17 @@ class BrokenPromisesTest {
         Refusal refusal = assertThrows(Refusal.class, () -> ENGINE.reversal(db.target(), second, run.runId()));
         assertTrue(refusal.getMessage().contains("only login " + TestDatabase.RUNNER + " "), refusal.getMessage());
 
+        // Roles are the server's, shared by every test of the JVM: the membership must not outlive this test.
         db.asSuperuser("GRANT " + TestDatabase.RUNNER + " TO " + TestDatabase.SECOND_RUNNER);
-        Plan reversal = ENGINE.reversal(db.target(), second, run.runId());
-        RunResult undone = Scripts.run(RunRequest.of(reversal, db.target(), second, Mode.RUN, "bob")
-                .withRevertsRunId(run.runId())).result();
-        assertEquals(RunStatus.COMMITTED, undone.status(), () -> String.valueOf(undone.failure()));
-        assertEquals(before, DatabaseContents.digest(db, "public"));
+        try {
+            Plan reversal = ENGINE.reversal(db.target(), second, run.runId());
+            RunResult undone = Scripts.run(RunRequest.of(reversal, db.target(), second, Mode.RUN, "bob")
+                    .withRevertsRunId(run.runId())).result();
+            assertEquals(RunStatus.COMMITTED, undone.status(), () -> String.valueOf(undone.failure()));
+            assertEquals(before, DatabaseContents.digest(db, "public"));
+        } finally {
+            db.asSuperuser("REVOKE " + TestDatabase.RUNNER + " FROM " + TestDatabase.SECOND_RUNNER);
+        }
     }
 
     @Test
@@ -344,14 +349,7 @@ class BrokenPromisesTest {
 
     /** Fixtures as the runner, sent whole (JDBI's script splitting does not know dollar quotes). */
     private void execute(String sql) {
-        db.jdbi().useHandle(h -> {
-            h.execute("SET ROLE " + TestDatabase.RUNNER);
-            try (java.sql.Statement statement = h.getConnection().createStatement()) {
-                statement.execute(sql);
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        db.executeWhole(sql, true);
     }
 
     // how-a-run-works.md, Exactly once: "Two overlapping runs of a payment script therefore make one payment, never two.

@@ -192,4 +192,21 @@ public final class TestDatabase {
     public void asSuperuser(String sql) {
         jdbi().useHandle(h -> h.createScript(sql).execute());
     }
+
+    /**
+     * Like {@link #execute} or {@link #asSuperuser}, but sends the SQL whole, as one message: JDBI's script splitting
+     * does not know dollar quotes, so function bodies need this.
+     */
+    public void executeWhole(String sql, boolean asRunner) {
+        jdbi().useHandle(h -> {
+            if (asRunner) {
+                h.execute("SET ROLE " + RUNNER);
+            }
+            try (Statement statement = h.getConnection().createStatement()) {
+                statement.execute(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
 }
