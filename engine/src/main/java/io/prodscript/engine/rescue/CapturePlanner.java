@@ -128,6 +128,12 @@ final class CapturePlanner {
                 return Optional.of("it changes rows of " + child.qualified() + " through " + reference.describe(kind)
                         + ", a chain of foreign keys that comes back to a table it already changes, which rescue cannot follow");
             }
+            // The rows reached are saved by reading the table like any written table, so what refuses one refuses them.
+            Optional<String> unsaveable = catalog.unsaveable(child);
+            if (unsaveable.isPresent()) {
+                return Optional.of("it changes rows of " + child.qualified() + " through " + reference.describe(kind)
+                        + ", and " + unsaveable.get());
+            }
             Set<String> childAssigned = effect.get() == StatementKind.UPDATE ? Set.copyOf(reference.referencing()) : Set.of();
             List<String> key = candidateKeys.computeIfAbsent(child.oid(), catalog::keys).stream()
                     .filter(k -> k.stream().noneMatch(childAssigned::contains)).findFirst().orElse(List.of());

@@ -4,9 +4,11 @@ import io.prodscript.engine.sql.Identifiers;
 import io.prodscript.engine.execution.RunSession;
 import io.prodscript.engine.plan.StatementKind;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Finds rows that changed after a run, before a reversal would overwrite them. Every row a transaction writes
@@ -24,7 +26,7 @@ final class ConflictCheck {
 
     /** Conflicting rows per table, in the order the run first touched them; empty when there are none. */
     static Map<String, Long> count(RunSession session, RescueManifest manifest) throws SQLException {
-        String runXid = "CAST('" + Long.parseLong(manifest.transactionId()) + "' AS xid8)::xid";
+        String runXid = runXid(manifest);
         List<RescueManifest.Entry> saved = manifest.rescueTables();
         Map<String, Long> conflicts = new LinkedHashMap<>();
         for (int i = 0; i < saved.size(); i++) {
@@ -57,7 +59,7 @@ final class ConflictCheck {
      * table; a table the login cannot read counts as {@code -1}, since nothing can be said about it.
      */
     static Map<String, Long> dependents(RunSession session, RescueManifest manifest) throws SQLException {
-        String runXid = "CAST('" + Long.parseLong(manifest.transactionId()) + "' AS xid8)::xid";
+        String runXid = runXid(manifest);
         Map<String, Long> dependents = new LinkedHashMap<>();
         for (RescueManifest.Entry entry : manifest.rescueTables()) {
             if (entry.kind() != StatementKind.INSERT) {
@@ -85,33 +87,69 @@ final class ConflictCheck {
     }
 
     /**
-     * Rows a run deleted that the reversal could not put back because another unique value of theirs (an e-mail, say;
-     * not the rescue key) has been taken since by a row under another key: PostgreSQL would refuse the insert, forced
-     * or not. By table. Rows whose key exists again are {@link #count}'s.
+     * Rows the reversal could not put back because a unique value it would write (an e-mail, say; not the rescue key)
+     * is held now by a row under another key that the run did not write: PostgreSQL would refuse it, forced or not.
+     * For a DELETE, the rows to insert again (rows whose key exists again are {@link #count}'s); for UPDATEs, the
+     * copies whose values the reversal writes ({@link UpdateUndo#writtenRows}: every statement's copy when it goes one
+     * statement at a time, passing through the run's temporary values again). A holder the reversal rewrites does not
+     * count: one the run wrote (its {@code xmin} is the run's: the run moved the value to it) or saved (changed since
+     * the run, which {@link #count} reports and only a forced reversal overwrites), since the reversal undoes it first,
+     * in reverse statement order, which frees the value. As phrases such as "2 row(s) of public.users deleted", in the
+     * order the run first touched them.
      */
-    static Map<String, Long> takenUniqueValues(RunSession session, RescueManifest manifest) throws SQLException {
-        Map<String, Long> taken = new LinkedHashMap<>();
+    static List<String> takenUniqueValues(RunSession session, RescueManifest manifest) throws SQLException {
+        String runXid = runXid(manifest);
+        List<String> taken = new ArrayList<>();
         TableCatalog catalog = new TableCatalog(session.handle());
         for (RescueManifest.Entry entry : manifest.rescueTables()) {
-            if (entry.kind() != StatementKind.DELETE) {
+            if (entry.kind() != StatementKind.DELETE && entry.kind() != StatementKind.UPDATE) {
                 continue;
             }
-            List<List<String>> uniqueKeys = catalog.resolve(entry.table()).map(t -> catalog.uniqueKeys(t.oid())).orElse(List.of());
-            for (List<String> unique : uniqueKeys) {
-                if (unique.equals(entry.keyColumns())) {
+            Optional<CatalogTable> table = catalog.resolve(entry.table());
+            if (table.isEmpty()) {
+                continue;
+            }
+            String rows;
+            String notTheSameRow;
+            List<String> written;
+            if (entry.kind() == StatementKind.DELETE) {
+                rows = entry.rescueTable();
+                notTheSameRow = "NOT EXISTS (SELECT 1 FROM " + entry.table() + " AS live WHERE "
+                        + Sql.sameKey("live", "saved", entry.keyColumns()) + ")";
+                written = null;
+            } else {
+                UpdateUndo undo = UpdateUndo.of(manifest, entry, catalog.columns(table.get().oid()), catalog, table.get().oid());
+                rows = undo.writtenRows();
+                notTheSameRow = "true";
+                written = undo.restored();
+            }
+            // A holder the reversal itself rewrites first: a row of this table the run saved (or the run wrote).
+            StringBuilder rewritten = new StringBuilder("live.xmin = " + runXid);
+            for (RescueManifest.Entry mine : manifest.rescueTables()) {
+                if (mine.table().equals(entry.table())) {
+                    rewritten.append(" OR EXISTS (SELECT 1 FROM ").append(mine.rescueTable()).append(" AS mine WHERE ")
+                            .append(Sql.sameKey("mine", "live", mine.keyColumns())).append(")");
+                }
+            }
+            long count = 0;
+            for (List<String> unique : catalog.uniqueKeys(table.get().oid())) {
+                if (unique.equals(entry.keyColumns()) || written != null && unique.stream().noneMatch(written::contains)) {
                     continue;
                 }
-                long rows = Long.parseLong(session.firstRow("SELECT count(*) FROM " + entry.rescueTable() + " AS saved"
-                        + " WHERE NOT EXISTS (SELECT 1 FROM " + entry.table() + " AS live WHERE "
-                        + Sql.sameKey("live", "saved", entry.keyColumns()) + ")"
-                        + " AND EXISTS (SELECT 1 FROM " + entry.table() + " AS live WHERE "
-                        + Sql.sameKey("live", "saved", unique) + ")").get(0));
-                if (rows > 0) {
-                    taken.merge(entry.table(), rows, Long::sum);
-                }
+                count += Long.parseLong(session.firstRow("SELECT count(*) FROM " + rows + " AS saved WHERE " + notTheSameRow
+                        + " AND EXISTS (SELECT 1 FROM " + entry.table() + " AS live WHERE " + Sql.sameKey("live", "saved", unique)
+                        + " AND NOT (" + Sql.sameKey("live", "saved", entry.keyColumns()) + ") AND NOT (" + rewritten + "))").get(0));
+            }
+            if (count > 0) {
+                taken.add(count + " row(s) of " + entry.table() + (entry.kind() == StatementKind.DELETE ? " deleted" : " changed"));
             }
         }
         return taken;
+    }
+
+    /** The run's transaction id as an SQL {@code xid}, to compare with a row's {@code xmin}. */
+    private static String runXid(RescueManifest manifest) {
+        return "CAST('" + Long.parseLong(manifest.transactionId()) + "' AS xid8)::xid";
     }
 
     /** A foreign key referring to a table: the referring table, its columns, the columns they refer to. */

@@ -5,6 +5,7 @@ import io.prodscript.engine.execution.Failure;
 import io.prodscript.engine.execution.RunSession;
 import io.prodscript.engine.ledger.Ledger;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -31,14 +32,20 @@ final class ReversalGuard {
         } catch (Refusal refusal) {
             return Optional.of(new Failure(null, null, refusal.getMessage()));
         }
-        Map<String, Long> taken = ConflictCheck.takenUniqueValues(session, run.manifest());
+        if (run.tablesUnreadable() != null) {
+            // Only a reversal by the script's own section gets here: it needs no rescue table, but without them rows
+            // changed since the run cannot be found, so only a forced reversal goes ahead.
+            return force ? Optional.empty() : Optional.of(new Failure(null, null, run.tablesUnreadable()
+                    + ". The script's own -- @revert section needs no rescue table, but without them the rows changed"
+                    + " since the run cannot be checked; force the reversal to run the section anyway"));
+        }
+        List<String> taken = ConflictCheck.takenUniqueValues(session, run.manifest());
         if (!taken.isEmpty()) {
             // Not even a forced reversal could put these rows back: say so before anything changes.
-            return Optional.of(new Failure(null, null, taken.entrySet().stream()
-                    .map(e -> e.getValue() + " row(s) of " + e.getKey()).collect(Collectors.joining(", "))
-                    + " deleted by run " + reversedRunId + " cannot be put back: a unique value of theirs was taken by a"
-                    + " row created after the run, so PostgreSQL would refuse them, forced or not. Free those values"
-                    + " (or undo by hand), then reverse"));
+            return Optional.of(new Failure(null, null, String.join(", ", taken) + " by run " + reversedRunId
+                    + " cannot be put back: a unique value the reversal would write is held now by another row, written"
+                    + " after the run, so PostgreSQL would refuse it, forced or not. Free those values (or undo by hand),"
+                    + " then reverse"));
         }
         Map<String, Long> conflicts = ConflictCheck.count(session, run.manifest());
         Map<String, Long> dependents = ConflictCheck.dependents(session, run.manifest());

@@ -10,11 +10,8 @@ import io.prodscript.engine.script.ScriptReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -116,7 +113,7 @@ public final class ReversalScripts {
                 requireSameShape(catalog, entry, columns, manifest.runId());
             }
             if (entry.kind() == StatementKind.UPDATE) {
-                statements.addAll(undoUpdates(manifest, entry, columns, restored -> catalog.checksRowByRow(table.oid(), restored)));
+                statements.addAll(UpdateUndo.of(manifest, entry, columns, catalog, table.oid()).statements());
             } else {
                 statements.add(undo(entry, columns));
             }
@@ -136,57 +133,6 @@ public final class ReversalScripts {
         }
     }
 
-    /**
-     * Puts back the rows the UPDATEs saving into one rescue table changed: in one UPDATE from each row's oldest copy
-     * (lowest statement number), which holds its values before the run. When several statements saved into it and
-     * the columns put back are under a constraint PostgreSQL checks row by row ({@link TableCatalog#checksRowByRow}),
-     * one UPDATE per statement instead, last first: a run that swapped unique values through a temporary one (A→tmp,
-     * B→A, tmp→B) passed each check one statement at a time, and its reversal passes the same states backwards, where
-     * one UPDATE would meet a value still held by a row it has not reached yet.
-     *
-     * <p>Only the columns the statements assigned are put back, so a forced reversal leaves columns the run never
-     * touched alone; every column when a statement does not say (then not identity columns PostgreSQL lets no UPDATE
-     * write).
-     */
-    private static List<String> undoUpdates(RescueManifest manifest, RescueManifest.Entry entry,
-                                            List<TableCatalog.CatalogColumn> columns, Predicate<List<String>> checkedRowByRow) {
-        String saved = entry.rescueTable();
-        List<RescueManifest.Entry> savers = manifest.statements().stream().filter(e -> saved.equals(e.rescueTable())).toList();
-        List<String> restored = restored(entry, columns, assigned(savers));
-        if (restored.isEmpty()) {
-            return List.of();
-        }
-        String statementColumn = Identifiers.quote(RescueTableNames.STATEMENT_COLUMN);
-        if (savers.size() == 1 || !checkedRowByRow.test(restored)) {
-            String keys = Sql.columns(entry.keyColumns());
-            return List.of(restore(entry, restored, savers.size() == 1 ? saved
-                    : "(SELECT DISTINCT ON (" + keys + ") * FROM " + saved + " ORDER BY " + keys + ", " + statementColumn + ")"));
-        }
-        List<String> statements = new ArrayList<>();
-        for (int i = savers.size() - 1; i >= 0; i--) {
-            RescueManifest.Entry saver = savers.get(i);
-            List<String> own = restored(entry, columns, saver.assignedColumns() == null ? null : Set.copyOf(saver.assignedColumns()));
-            if (!own.isEmpty()) {
-                statements.add(restore(entry, own, "(SELECT * FROM " + saved + " WHERE " + statementColumn + " = " + saver.number() + ")"));
-            }
-        }
-        return statements;
-    }
-
-    /** The columns an UPDATE reversal puts back: those assigned, or (null) every column an UPDATE may write. */
-    private static List<String> restored(RescueManifest.Entry entry, List<TableCatalog.CatalogColumn> columns, Set<String> assigned) {
-        return columns.stream().filter(c -> !c.generated() && !entry.keyColumns().contains(c.name()))
-                .filter(c -> assigned == null ? !c.identityAlways() : assigned.contains(c.name()))
-                .map(TableCatalog.CatalogColumn::name).toList();
-    }
-
-    /** {@code UPDATE <table> AS live SET <columns> = saved.<columns> FROM <rows> AS saved WHERE <same key>}. */
-    private static String restore(RescueManifest.Entry entry, List<String> restored, String rows) {
-        return "UPDATE " + entry.table() + " AS live SET "
-                + String.join(", ", restored.stream().map(c -> Identifiers.quote(c) + " = saved." + Identifiers.quote(c)).toList())
-                + "\n  FROM " + rows + " AS saved WHERE " + Sql.sameKey("live", "saved", entry.keyColumns());
-    }
-
     /** Undoes what the DELETEs or INSERTs saving into one rescue table did, in one statement. */
     private static String undo(RescueManifest.Entry entry, List<TableCatalog.CatalogColumn> columns) {
         List<String> keys = entry.keyColumns();
@@ -204,17 +150,5 @@ public final class ReversalScripts {
                     + Sql.sameKey("live", "saved", keys);
             default -> throw new IllegalStateException(entry.kind() + " is not undone by one statement");
         };
-    }
-
-    /** The columns the UPDATEs saving into one rescue table assigned, together; null when one of them does not say. */
-    private static Set<String> assigned(List<RescueManifest.Entry> savers) {
-        Set<String> columns = new HashSet<>();
-        for (RescueManifest.Entry saver : savers) {
-            if (saver.assignedColumns() == null) {
-                return null;
-            }
-            columns.addAll(saver.assignedColumns());
-        }
-        return columns;
     }
 }

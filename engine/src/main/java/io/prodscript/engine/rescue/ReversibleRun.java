@@ -11,10 +11,13 @@ import org.jdbi.v3.core.Handle;
  * A committed run that can still be undone, loaded from the ledger; loading refuses, in words for the operator, any
  * run that cannot be.
  *
- * @param manifest  what the run saved
- * @param revertSql the script's own {@code @revert} section, or null
+ * @param manifest          what the run saved
+ * @param revertSql         the script's own {@code @revert} section, or null
+ * @param tablesUnreadable  why this login cannot read the run's rescue tables (gone, or another login's), or null when
+ *                          it can: a reversal by the script's own section needs none, but the check for rows changed
+ *                          since the run reads them
  */
-record ReversibleRun(RescueManifest manifest, String revertSql) {
+record ReversibleRun(RescueManifest manifest, String revertSql, String tablesUnreadable) {
 
     /**
      * @throws Refusal when the run is unknown, did not commit, was already reverted, ran without rescue or without a
@@ -37,17 +40,19 @@ record ReversibleRun(RescueManifest manifest, String revertSql) {
             throw new Refusal("run " + runId + " ran without a way back (@rescue none: " + manifest.rescueNone() + ")");
         }
         String revertSql = registry.revertSql(runId).orElse(null);
-        if (revertSql == null) {
-            requireTables(handle, registry.tablesOf(runId), runId);
+        String unreadable = unreadableTables(handle, registry.tablesOf(runId), runId);
+        if (revertSql == null && unreadable != null) {
+            throw new Refusal(unreadable);
         }
-        return new ReversibleRun(manifest, revertSql);
+        return new ReversibleRun(manifest, revertSql, unreadable);
     }
 
-    private static void requireTables(Handle handle, List<RescueTable> tables, String runId) {
+    /** Why this login cannot read the run's rescue tables, in words for the operator; null when it can. */
+    private static String unreadableTables(Handle handle, List<RescueTable> tables, String runId) {
         for (RescueTable table : tables) {
             if (table.droppedAt() != null) {
-                throw new Refusal("run " + runId + " can no longer be reversed: its rescue tables expired on "
-                        + table.expiresAt() + " and cleanup dropped them on " + table.droppedAt());
+                return "run " + runId + " can no longer be reversed from its rescue tables: they expired on "
+                        + table.expiresAt() + " and cleanup dropped them on " + table.droppedAt();
             }
             // Only the login whose run created a rescue table (or a member of its role) may read it: it holds
             // production rows. Another login is told whose it is instead of meeting "permission denied" midway; one
@@ -59,15 +64,16 @@ record ReversibleRun(RescueManifest manifest, String revertSql) {
                               FROM pg_class c WHERE c.oid = to_regclass(:name)""")
                     .bind("name", table.name()).mapTo(String.class).findOne();
             if (unreadableOwner.isEmpty()) {
-                throw new Refusal("run " + runId + " can no longer be reversed: its rescue table " + table.name()
-                        + " no longer exists (dropped outside the engine)");
+                return "run " + runId + " can no longer be reversed from its rescue tables: " + table.name()
+                        + " no longer exists (dropped outside the engine)";
             }
             if (!unreadableOwner.get().isEmpty()) {
-                throw new Refusal("run " + runId + " saved its rows in " + table.name() + ", which only login "
-                        + unreadableOwner.get() + " (the login that ran it) and members of its role may read; generate"
-                        + " and run the reversal as that login");
+                return "run " + runId + " saved its rows in " + table.name() + ", which only login "
+                        + unreadableOwner.get() + " (the login that ran it) and members of its role that inherit its"
+                        + " privileges may read; generate and run the reversal as that login";
             }
         }
+        return null;
     }
 
     private static Optional<String> reversalOf(Handle handle, String runId) {

@@ -231,23 +231,45 @@ final class RunCapture {
     }
 
     /**
-     * Makes a new rescue table no wider open than its source: nobody but its owner reads it, whatever the defaults;
-     * and gives it its comment. One query finds the roles default privileges granted it to and quotes the comment
-     * server-side; one round trip then sends the three commands.
+     * Makes a new rescue table no wider open than its source: row-level security on with no policy, its comment, and
+     * then, last, every privilege anyone but its owner holds on it revoked (PUBLIC's and those default privileges or an
+     * event trigger granted), so an event trigger that grants access on each ALTER or COMMENT cannot undo the
+     * revocation; a role with BYPASSRLS would read the rows despite row security. What is left is then checked: a
+     * grant that comes back (an event trigger answering the REVOKE itself) stops the run, rolled back, rather than
+     * leave saved rows readable.
      */
     private void protect(Handle handle, String rescueTable, PlannedCapture capture, CascadeCapture cascade) throws SQLException {
         // COMMENT takes no parameters; format(%L) quotes the text server-side, whatever the script path contains.
-        String commands = handle.createQuery("""
-                        SELECT format('COMMENT ON TABLE %s IS %L; REVOKE ALL ON %s FROM %s; ALTER TABLE %s ENABLE ROW LEVEL SECURITY',
-                                      :table, :comment, :table,
-                                      concat_ws(', ', 'PUBLIC', (SELECT string_agg(DISTINCT quote_ident(r.rolname), ', ')
-                                         FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) AS a
-                                         JOIN pg_roles r ON r.oid = a.grantee
-                                        WHERE c.oid = to_regclass(:table) AND a.grantee <> c.relowner)),
-                                      :table)""")
-                .bind("table", rescueTable).bind("comment", comment(capture, cascade))
-                .mapTo(String.class).one();
-        Sql.execute(handle, commands);
+        Sql.execute(handle, handle.createQuery("SELECT format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY; COMMENT ON TABLE %s IS %L',"
+                        + " :table, :table, :comment)")
+                .bind("table", rescueTable).bind("comment", comment(capture, cascade)).mapTo(String.class).one());
+        Sql.execute(handle, "REVOKE ALL ON " + rescueTable + " FROM " + String.join(", ", granteesBesidesOwner(handle, rescueTable, "PUBLIC")));
+        List<String> left = granteesBesidesOwner(handle, rescueTable, null);
+        if (!left.isEmpty()) {
+            throw new SQLException("rescue table " + rescueTable + " was granted to " + String.join(", ", left) + " again as soon as"
+                    + " the engine revoked it (an event trigger?); the run stops rather than leave the saved rows readable to"
+                    + " others", "42501");
+        }
+    }
+
+    /** The roles other than its owner holding a privilege on a table, quoted (PUBLIC as such), after {@code first}. */
+    private static List<String> granteesBesidesOwner(Handle handle, String table, String first) {
+        List<String> grantees = new ArrayList<>();
+        if (first != null) {
+            grantees.add(first);
+        }
+        handle.createQuery("""
+                        SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
+                          FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) AS a
+                          LEFT JOIN pg_roles r ON r.oid = a.grantee
+                         WHERE c.oid = to_regclass(:table) AND a.grantee <> c.relowner""")
+                .bind("table", table).mapTo(String.class)
+                .forEach(g -> {
+                    if (!grantees.contains(g)) {
+                        grantees.add(g);
+                    }
+                });
+        return grantees;
     }
 
     /** Records the manifest and the rescue tables in the ledger, in the run's transaction. */
