@@ -232,18 +232,27 @@ final class RunCapture {
 
     /**
      * Makes a new rescue table no wider open than its source: row-level security on with no policy, its comment, and
-     * then, last, every privilege anyone but its owner holds on it revoked (PUBLIC's and those default privileges or an
-     * event trigger granted), so an event trigger that grants access on each ALTER or COMMENT cannot undo the
-     * revocation; a role with BYPASSRLS would read the rows despite row security. What is left is then checked: a
-     * grant that comes back (an event trigger answering the REVOKE itself) stops the run, rolled back, rather than
-     * leave saved rows readable.
+     * then, last, every privilege anyone but its owner holds on it revoked (PUBLIC's and those default privileges
+     * granted); a role with BYPASSRLS would read the rows despite row security. Where an enabled event trigger could
+     * answer the ALTER or COMMENT by granting access, the grantees are read again after them, and what is left after
+     * the REVOKE is checked: a grant that comes back (an event trigger answering the REVOKE itself) stops the run,
+     * rolled back, rather than leave saved rows readable. Without one, the grantees read before the commands are all
+     * there will be (no other session sees the table yet), and one message sends the commands and the REVOKE.
      */
     private void protect(Handle handle, String rescueTable, PlannedCapture capture, CascadeCapture cascade) throws SQLException {
         // COMMENT takes no parameters; format(%L) quotes the text server-side, whatever the script path contains.
-        Sql.execute(handle, handle.createQuery("SELECT format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY; COMMENT ON TABLE %s IS %L',"
-                        + " :table, :table, :comment)")
-                .bind("table", rescueTable).bind("comment", comment(capture, cascade)).mapTo(String.class).one());
-        Sql.execute(handle, "REVOKE ALL ON " + rescueTable + " FROM " + String.join(", ", granteesBesidesOwner(handle, rescueTable, "PUBLIC")));
+        List<String> plan = handle.createQuery("""
+                        SELECT format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY; COMMENT ON TABLE %s IS %L', :table, :table, :comment),
+                               EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtenabled <> 'D')::text""")
+                .bind("table", rescueTable).bind("comment", comment(capture, cascade))
+                .map((rs, ctx) -> List.of(rs.getString(1), rs.getString(2))).one();
+        String revoke = "REVOKE ALL ON " + rescueTable + " FROM ";
+        if (!Boolean.parseBoolean(plan.get(1))) {
+            Sql.execute(handle, plan.get(0) + ";\n" + revoke + String.join(", ", granteesBesidesOwner(handle, rescueTable, "PUBLIC")));
+            return;
+        }
+        Sql.execute(handle, plan.get(0));
+        Sql.execute(handle, revoke + String.join(", ", granteesBesidesOwner(handle, rescueTable, "PUBLIC")));
         List<String> left = granteesBesidesOwner(handle, rescueTable, null);
         if (!left.isEmpty()) {
             throw new SQLException("rescue table " + rescueTable + " was granted to " + String.join(", ", left) + " again as soon as"
