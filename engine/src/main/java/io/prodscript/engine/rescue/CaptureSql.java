@@ -73,12 +73,10 @@ final class CaptureSql {
      * @throws io.prodscript.engine.Refusal when the statement's pieces cannot be cut from its text exactly
      */
     static String copyFirst(PlannedCapture capture) {
-        String text = capture.write().textWithoutReturning();
-        int line = capture.write().planned().line();
-        String reference = capture.write().reference();
-        return capture.createsTable()
-                ? "CREATE TABLE " + capture.qualifiedRescueTable() + " AS\n" + CopyFirstText.rowsToChange(text, line, reference, null)
-                : "INSERT INTO " + capture.qualifiedRescueTable() + "\n" + CopyFirstText.rowsToChange(text, line, reference, capture.number());
+        String rows = CopyFirstText.rowsToChange(capture.write().textWithoutReturning(), capture.write().planned().line(),
+                capture.write().reference(), capture.createsTable() ? null : capture.number());
+        return (capture.createsTable() ? "CREATE TABLE " + capture.qualifiedRescueTable() + " AS\n"
+                : "INSERT INTO " + capture.qualifiedRescueTable() + "\n") + rows;
     }
 
     /**

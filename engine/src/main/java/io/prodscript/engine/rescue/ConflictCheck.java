@@ -106,11 +106,14 @@ final class ConflictCheck {
                 continue;
             }
             Optional<CatalogTable> table = catalog.resolve(entry.table());
-            if (table.isEmpty()) {
+            List<List<String>> otherUniqueKeys = table.map(t -> catalog.uniqueKeys(t.oid())).orElse(List.of()).stream()
+                    .filter(unique -> !unique.equals(entry.keyColumns())).toList();
+            if (otherUniqueKeys.isEmpty()) {
                 continue;
             }
             String rows;
             String notTheSameRow;
+            // A row put back by an INSERT writes every column; an UPDATE only those it restores.
             List<String> written;
             if (entry.kind() == StatementKind.DELETE) {
                 rows = entry.rescueTable();
@@ -132,8 +135,8 @@ final class ConflictCheck {
                 }
             }
             long count = 0;
-            for (List<String> unique : catalog.uniqueKeys(table.get().oid())) {
-                if (unique.equals(entry.keyColumns()) || written != null && unique.stream().noneMatch(written::contains)) {
+            for (List<String> unique : otherUniqueKeys) {
+                if (written != null && unique.stream().noneMatch(written::contains)) {
                     continue;
                 }
                 count += Long.parseLong(session.firstRow("SELECT count(*) FROM " + rows + " AS saved WHERE " + notTheSameRow

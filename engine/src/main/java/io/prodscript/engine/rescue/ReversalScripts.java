@@ -19,8 +19,8 @@ import org.jdbi.v3.core.Handle;
 /**
  * Writes the reversal of a committed run as an ordinary script, {@code reversal-of-<run id>.sql}, that is planned,
  * approved, rehearsed and run like any other. It is generated from the database alone: the ledger's manifest and the
- * rescue tables. Each rescue table is undone by one statement (UPDATEs under a row-by-row unique check: one per
- * statement), in reverse order of the statements that filled them:
+ * rescue tables. Each rescue table is undone by one statement (the UPDATEs sharing one, at times, by one per statement:
+ * {@link UpdateUndo}), in reverse order of the statements that filled them:
  * the rows an UPDATE changed get their old values back by key, the rows a DELETE removed are inserted again, the rows
  * an INSERT added are deleted. A run whose script had its own
  * {@code -- @revert} section is reversed by that section instead.

@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -246,14 +248,13 @@ final class RunCapture {
                                EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtenabled <> 'D')::text""")
                 .bind("table", rescueTable).bind("comment", comment(capture, cascade))
                 .map((rs, ctx) -> List.of(rs.getString(1), rs.getString(2))).one();
-        String revoke = "REVOKE ALL ON " + rescueTable + " FROM ";
         if (!Boolean.parseBoolean(plan.get(1))) {
-            Sql.execute(handle, plan.get(0) + ";\n" + revoke + String.join(", ", granteesBesidesOwner(handle, rescueTable, "PUBLIC")));
+            Sql.execute(handle, plan.get(0) + ";\n" + revokeFromAllButOwner(handle, rescueTable));
             return;
         }
         Sql.execute(handle, plan.get(0));
-        Sql.execute(handle, revoke + String.join(", ", granteesBesidesOwner(handle, rescueTable, "PUBLIC")));
-        List<String> left = granteesBesidesOwner(handle, rescueTable, null);
+        Sql.execute(handle, revokeFromAllButOwner(handle, rescueTable));
+        Set<String> left = granteesBesidesOwner(handle, rescueTable);
         if (!left.isEmpty()) {
             throw new SQLException("rescue table " + rescueTable + " was granted to " + String.join(", ", left) + " again as soon as"
                     + " the engine revoked it (an event trigger?); the run stops rather than leave the saved rows readable to"
@@ -261,24 +262,21 @@ final class RunCapture {
         }
     }
 
-    /** The roles other than its owner holding a privilege on a table, quoted (PUBLIC as such), after {@code first}. */
-    private static List<String> granteesBesidesOwner(Handle handle, String table, String first) {
-        List<String> grantees = new ArrayList<>();
-        if (first != null) {
-            grantees.add(first);
-        }
-        handle.createQuery("""
+    /** {@code REVOKE ALL} on a table from PUBLIC and every role other than its owner that holds a privilege on it now. */
+    private static String revokeFromAllButOwner(Handle handle, String table) {
+        Set<String> grantees = new LinkedHashSet<>(List.of("PUBLIC"));
+        grantees.addAll(granteesBesidesOwner(handle, table));
+        return "REVOKE ALL ON " + table + " FROM " + String.join(", ", grantees);
+    }
+
+    /** The roles other than its owner holding a privilege on a table, quoted (PUBLIC as such). */
+    private static Set<String> granteesBesidesOwner(Handle handle, String table) {
+        return handle.createQuery("""
                         SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
                           FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) AS a
                           LEFT JOIN pg_roles r ON r.oid = a.grantee
                          WHERE c.oid = to_regclass(:table) AND a.grantee <> c.relowner""")
-                .bind("table", table).mapTo(String.class)
-                .forEach(g -> {
-                    if (!grantees.contains(g)) {
-                        grantees.add(g);
-                    }
-                });
-        return grantees;
+                .bind("table", table).mapTo(String.class).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     /** Records the manifest and the rescue tables in the ledger, in the run's transaction. */

@@ -37,24 +37,23 @@ record UpdateUndo(RescueManifest.Entry entry, List<RescueManifest.Entry> savers,
                          TableCatalog catalog, long tableOid) {
         List<RescueManifest.Entry> savers = manifest.statements().stream()
                 .filter(e -> entry.rescueTable().equals(e.rescueTable())).toList();
-        boolean sameColumns = savers.stream().map(e -> e.assignedColumns() == null ? null : Set.copyOf(e.assignedColumns()))
+        boolean sameColumns = savers.stream().map(UpdateUndo::assignedBy)
                 .distinct().count() == 1;
-        UpdateUndo together = new UpdateUndo(entry, savers, columns, false);
         boolean byStatement = savers.size() > 1
-                && (!sameColumns || catalog.checksRowByRow(tableOid, together.restored(together.assigned())));
-        return byStatement ? new UpdateUndo(entry, savers, columns, true) : together;
+                && (!sameColumns || catalog.checksRowByRow(tableOid, restored(entry, columns, assigned(savers))));
+        return new UpdateUndo(entry, savers, columns, byStatement);
     }
 
     /** The UPDATE statements of the reversal, in the order they run. */
     List<String> statements() {
         if (!statementByStatement) {
-            List<String> restored = restored(assigned());
+            List<String> restored = restored();
             return restored.isEmpty() ? List.of() : List.of(restore(restored, writtenRows()));
         }
         List<String> statements = new ArrayList<>();
         for (int i = savers.size() - 1; i >= 0; i--) {
             RescueManifest.Entry saver = savers.get(i);
-            List<String> own = restored(saver.assignedColumns() == null ? null : Set.copyOf(saver.assignedColumns()));
+            List<String> own = restored(entry, columns, assignedBy(saver));
             if (!own.isEmpty()) {
                 statements.add(restore(own, "(SELECT * FROM " + entry.rescueTable() + " WHERE " + STATEMENT + " = " + saver.number() + ")"));
             }
@@ -76,18 +75,23 @@ record UpdateUndo(RescueManifest.Entry entry, List<RescueManifest.Entry> savers,
 
     /** The columns put back in some row: those the statements assigned, or every column an UPDATE may write. */
     List<String> restored() {
-        return restored(assigned());
+        return restored(entry, columns, assigned(savers));
     }
 
     /** The columns put back for these assigned ones, or (null) every column an UPDATE may write. */
-    private List<String> restored(Set<String> assigned) {
+    private static List<String> restored(RescueManifest.Entry entry, List<TableCatalog.CatalogColumn> columns, Set<String> assigned) {
         return columns.stream().filter(c -> !c.generated() && !entry.keyColumns().contains(c.name()))
                 .filter(c -> assigned == null ? !c.identityAlways() : assigned.contains(c.name()))
                 .map(TableCatalog.CatalogColumn::name).toList();
     }
 
+    /** The columns one statement assigned; null when it does not say (then every column). */
+    private static Set<String> assignedBy(RescueManifest.Entry saver) {
+        return saver.assignedColumns() == null ? null : Set.copyOf(saver.assignedColumns());
+    }
+
     /** The columns the statements assigned, together; null when one of them does not say. */
-    private Set<String> assigned() {
+    private static Set<String> assigned(List<RescueManifest.Entry> savers) {
         Set<String> assigned = new HashSet<>();
         for (RescueManifest.Entry saver : savers) {
             if (saver.assignedColumns() == null) {
